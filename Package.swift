@@ -1,0 +1,58 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "conet",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "conet", targets: ["conet"]),
+        .library(name: "ConetCore", targets: ["ConetCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"4.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSecp256k1",
+            pkgConfig: "libsecp256k1",
+            providers: [.apt(["libsecp256k1-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSodium",
+            pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
+        .target(
+            name: "ConetCore",
+            dependencies: [
+                "CSecp256k1", "CSodium", "CZstd",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            resources: [.embedInCode("Resources/bip39-english.txt")]
+        ),
+        .executableTarget(
+            name: "conet",
+            dependencies: [
+                "ConetCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "ConetCoreTests",
+            dependencies: ["ConetCore"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "ConetCLITests",
+            dependencies: ["ConetCore"],
+            resources: [.copy("Fixtures")]
+        ),
+    ]
+)

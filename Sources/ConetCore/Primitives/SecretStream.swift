@@ -1,0 +1,125 @@
+import Foundation
+internal import CSodium
+
+/// The sending half of libsodium's `crypto_secretstream_xchacha20poly1305`: a sequence of chunks,
+/// each authenticated and bound to its position, the last one tagged FINAL so that truncation,
+/// reordering, dropping and splicing are all detected by the receiver.
+public final class SecretStreamEncryptor {
+    /// Size of the stream header that must reach the receiver before the first chunk.
+    public static let headerByteCount = 24
+    /// Bytes each chunk grows by (tag byte and MAC).
+    public static let chunkOverhead = 17
+
+    private let state: UnsafeMutablePointer<crypto_secretstream_xchacha20poly1305_state>
+    private var finished = false
+    /// The header to send first; it carries the stream's random nonce.
+    public let header: [UInt8]
+
+    /// Starts a stream under a 32-byte key.
+    public init(key: some ContiguousBytes) throws(CryptoError) {
+        try SecretStreamDecryptor.check(key: key)
+        Sodium.ensureInitialized()
+        let state = UnsafeMutablePointer<crypto_secretstream_xchacha20poly1305_state>.allocate(capacity: 1)
+        self.state = state
+        var header = [UInt8](repeating: 0, count: Self.headerByteCount)
+        key.withUnsafeBytes { key in
+            _ = crypto_secretstream_xchacha20poly1305_init_push(
+                state, &header, key.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        }
+        self.header = header
+    }
+
+    deinit {
+        sodium_memzero(state, MemoryLayout<crypto_secretstream_xchacha20poly1305_state>.size)
+        state.deallocate()
+    }
+
+    /// Seals one chunk; `final` marks the end of the stream, after which nothing may be pushed.
+    public func push(
+        _ message: some ContiguousBytes, associatedData: some ContiguousBytes = [UInt8](), final: Bool = false
+    ) -> [UInt8] {
+        precondition(!finished, "SecretStreamEncryptor.push after the final chunk")
+        finished = final
+        let tag = final ? crypto_secretstream_xchacha20poly1305_tag_final() : crypto_secretstream_xchacha20poly1305_tag_message()
+        return message.withUnsafeBytes { message in
+            associatedData.withUnsafeBytes { ad in
+                [UInt8](unsafeUninitializedCapacity: message.count + Self.chunkOverhead) { out, written in
+                    var length: UInt64 = 0
+                    _ = crypto_secretstream_xchacha20poly1305_push(
+                        state, out.baseAddress, &length,
+                        message.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt64(message.count),
+                        ad.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt64(ad.count), tag)
+                    written = Int(length)
+                }
+            }
+        }
+    }
+}
+
+/// The receiving half of the secret stream: verifies each chunk in order and knows whether the
+/// FINAL chunk has been seen.
+public final class SecretStreamDecryptor {
+    private let state: UnsafeMutablePointer<crypto_secretstream_xchacha20poly1305_state>
+    /// `true` once the FINAL chunk has been opened.
+    public private(set) var isFinished = false
+
+    /// Starts reading a stream from its key and 24-byte header.
+    public init(key: some ContiguousBytes, header: [UInt8]) throws(CryptoError) {
+        try Self.check(key: key)
+        guard header.count == SecretStreamEncryptor.headerByteCount else {
+            throw .invalidLength(what: "secret stream header", expected: SecretStreamEncryptor.headerByteCount, actual: header.count)
+        }
+        Sodium.ensureInitialized()
+        let state = UnsafeMutablePointer<crypto_secretstream_xchacha20poly1305_state>.allocate(capacity: 1)
+        self.state = state
+        let status = key.withUnsafeBytes { key in
+            crypto_secretstream_xchacha20poly1305_init_pull(state, header, key.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        }
+        // All stored properties are set, so on a throw `deinit` still wipes and frees the state.
+        guard status == 0 else { throw .authenticationFailed }
+    }
+
+    deinit {
+        sodium_memzero(state, MemoryLayout<crypto_secretstream_xchacha20poly1305_state>.size)
+        state.deallocate()
+    }
+
+    /// Verifies and opens the next chunk.
+    /// - Returns: the plaintext and whether this chunk was the FINAL one.
+    /// - Throws: `authenticationFailed` for an altered, reordered or foreign chunk;
+    ///   `dataAfterFinal` for any chunk after the FINAL one.
+    public func pull(
+        _ chunk: some ContiguousBytes, associatedData: some ContiguousBytes = [UInt8]()
+    ) throws(CryptoError) -> (plaintext: [UInt8], isFinal: Bool) {
+        guard !isFinished else { throw .dataAfterFinal }
+        var tag: UInt8 = 0
+        var status: Int32 = -1
+        let plaintext = chunk.withUnsafeBytes { chunk in
+            associatedData.withUnsafeBytes { ad in
+                [UInt8](unsafeUninitializedCapacity: max(chunk.count - SecretStreamEncryptor.chunkOverhead, 0)) { out, written in
+                    written = 0
+                    guard chunk.count >= SecretStreamEncryptor.chunkOverhead else { return }
+                    var length: UInt64 = 0
+                    status = crypto_secretstream_xchacha20poly1305_pull(
+                        state, out.baseAddress, &length, &tag,
+                        chunk.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt64(chunk.count),
+                        ad.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt64(ad.count))
+                    if status == 0 { written = Int(length) }
+                }
+            }
+        }
+        guard status == 0 else { throw .authenticationFailed }
+        isFinished = tag == crypto_secretstream_xchacha20poly1305_tag_final()
+        return (plaintext, isFinished)
+    }
+
+    /// Call at the end of input: throws `truncatedStream` unless the FINAL chunk was seen.
+    public func finish() throws(CryptoError) {
+        guard isFinished else { throw .truncatedStream }
+    }
+
+    static func check(key: some ContiguousBytes) throws(CryptoError) {
+        let count = key.withUnsafeBytes(\.count)
+        guard count == 32 else { throw .invalidLength(what: "secret stream key", expected: 32, actual: count) }
+    }
+}

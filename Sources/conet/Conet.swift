@@ -1,0 +1,38 @@
+import ArgumentParser
+import ConetCore
+
+/// The `conet` root command: a tiny dispatcher; each subcommand lives in its own file.
+@main
+struct Conet: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conet",
+        abstract: "Private, wallet-addressed communication: wallets, sealed messages, relays.",
+        discussion: """
+            conet names people and machines by Ethereum wallet addresses and moves data between \
+            them compressed, end-to-end encrypted and signed.
+
+            EXIT STATUS: 0 on success; 1 when a check fails (for example an invalid signature); \
+            2 for invalid input or usage; 3 for a wrong password or failed authentication; 4 when \
+            a file or wallet is missing or already exists; 5 for other I/O errors.
+
+            ENVIRONMENT: CONET_HOME (default ~/.conet) holds wallets and contacts.
+            """,
+        subcommands: []
+    )
+
+    @Flag(name: .long, help: "Print the conet version and the linked libsodium and zstd versions.")
+    var version = false
+
+    @Flag(name: .long, help: "With --version: print JSON (fields: conet, libsodium, zstd).")
+    var json = false
+
+    func run() async throws {
+        guard version else { throw CleanExit.helpRequest(self) }
+        let versions = LibraryVersions.current
+        if json {
+            try Output.printJSON(versions)
+        } else {
+            print("conet \(versions.conet) (libsodium \(versions.libsodium), zstd \(versions.zstd))")
+        }
+    }
+}
