@@ -17,14 +17,20 @@ struct Conet: AsyncParsableCommand {
 
             ENVIRONMENT: CONET_HOME (default ~/.conet) holds wallets and contacts.
             """,
-        subcommands: []
+        subcommands: [Wallet.self]
     )
 
     @Flag(name: .long, help: "Print the conet version and the linked libsodium and zstd versions.")
     var version = false
 
+    // ArgumentParser hands a parent's flag every `--json` on the line, even one after a
+    // subcommand; the root records it so the subcommand's `JSONOption` still sees it.
     @Flag(name: .long, help: "With --version: print JSON (fields: conet, libsodium, zstd).")
     var json = false
+
+    func validate() throws {
+        JSONOption.requestedOnRoot = json
+    }
 
     func run() async throws {
         guard version else { throw CleanExit.helpRequest(self) }

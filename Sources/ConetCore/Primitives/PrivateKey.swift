@@ -55,6 +55,20 @@ public struct PrivateKey: Sendable {
         return RecoverableSignature(unchecked: out)
     }
 
+    /// `(self + tweak) mod n`, as BIP-32 child derivation needs.
+    /// - Throws: `invalidPrivateKey` when the tweak is ≥ n or the sum is zero (BIP-32 then skips the index).
+    public func adding(tweak: [UInt8]) throws(CryptoError) -> PrivateKey {
+        guard tweak.count == 32 else { throw .invalidLength(what: "tweak", expected: 32, actual: tweak.count) }
+        let context = Secp256k1Context.shared.pointer
+        var ok: Int32 = 0
+        let sum = SecretBytes(count: 32) { out in
+            secret.withUnsafeBytes { out.copyMemory(from: $0) }
+            ok = secp256k1_ec_seckey_tweak_add(context, out.bindMemory(to: UInt8.self).baseAddress!, tweak)
+        }
+        guard ok == 1 else { throw .invalidPrivateKey }
+        return try PrivateKey(secret: sum)
+    }
+
     /// ECDH with the library's default hash: SHA-256 of the compressed shared point (32 bytes).
     public func sharedSecret(with peer: PublicKey) -> SecretBytes {
         var point = peer.parsed

@@ -1,0 +1,137 @@
+import Crypto
+import _CryptoExtras
+import Foundation
+
+/// A Web3 Secret Storage v3 keystore, the JSON that geth, MetaMask, Foundry and eth-keyfile
+/// read and write: the private key AES-128-CTR-encrypted under a password-derived key, with a
+/// Keccak-256 MAC that is checked (in constant time) before anything is decrypted.
+public struct Keystore: Sendable, Equatable {
+    /// Key-derivation settings for a new keystore.
+    public enum KDF: Sendable, Equatable {
+        /// scrypt with N = 2^log2N, r, p (geth's "standard" is N = 2^18, r = 8, p = 1).
+        case scrypt(log2N: Int, r: Int, p: Int)
+        /// PBKDF2-HMAC-SHA256 with `iterations` rounds (read for compatibility; conet writes scrypt).
+        case pbkdf2(iterations: Int)
+
+        /// What conet writes by default: N = 2^18, r = 8, p = 1 (~256 MiB, under a second).
+        public static let standard = KDF.scrypt(log2N: 18, r: 8, p: 1)
+        /// `--light`: N = 2^12, for tests and throwaway wallets.
+        public static let light = KDF.scrypt(log2N: 12, r: 8, p: 1)
+    }
+
+    /// Decoded KDF parameters as stored in the file.
+    enum StoredKDF: Equatable {
+        case scrypt(n: Int, r: Int, p: Int, salt: [UInt8])
+        case pbkdf2(c: Int, salt: [UInt8])
+    }
+
+    public let id: String
+    /// The address the file claims (optional in the format; checked against the key on decryption).
+    public let address: Address?
+    let kdf: StoredKDF
+    let iv: [UInt8]
+    let ciphertext: [UInt8]
+    let mac: [UInt8]
+
+    /// Limits on what a file may ask of us: a hostile keystore must not make us allocate
+    /// gigabytes or spin for minutes. N ≤ 2^20 with r·p ≤ 64 bounds scrypt to 1 GiB·(r/8).
+    static let maxScryptLog2N = 20
+    static let maxScryptRP = 64
+    static let maxScryptMemory = 1 << 30
+    static let maxPBKDF2Iterations = 10_000_000
+
+    /// Encrypts `key` under `password`.
+    public static func encrypt(_ key: PrivateKey, password: SecretBytes, kdf: KDF = .standard) throws(KeystoreError) -> Keystore {
+        let salt = SecureRandom.bytes(32)
+        let stored: StoredKDF = switch kdf {
+        case .scrypt(let log2N, let r, let p): .scrypt(n: 1 << log2N, r: r, p: p, salt: salt)
+        case .pbkdf2(let iterations): .pbkdf2(c: iterations, salt: salt)
+        }
+        let derived = try deriveKey(password: password, kdf: stored)
+        let iv = SecureRandom.bytes(16)
+        var scalar = key.secret.unsafeCopy()
+        defer { Memory.wipe(&scalar) }
+        let ciphertext = try aes128CTR(scalar, derived: derived, iv: iv)
+        return Keystore(
+            id: UUID().uuidString.lowercased(), address: key.publicKey.address, kdf: stored, iv: iv,
+            ciphertext: ciphertext, mac: macFor(derived: derived, ciphertext: ciphertext))
+    }
+
+    /// Checks the MAC, then decrypts.
+    /// - Throws: `wrongPassword` when the MAC does not match (wrong password or altered file),
+    ///   `addressMismatch` when the file's address is not the key's.
+    public func decrypt(password: SecretBytes) throws(KeystoreError) -> PrivateKey {
+        let derived = try Self.deriveKey(password: password, kdf: kdf)
+        guard ConstantTime.equal(Self.macFor(derived: derived, ciphertext: ciphertext), mac) else {
+            throw .wrongPassword
+        }
+        var scalar = try Self.aes128CTR(ciphertext, derived: derived, iv: iv)
+        defer { Memory.wipe(&scalar) }
+        let key: PrivateKey
+        do { key = try PrivateKey(bytes: scalar) } catch { throw .malformed("the decrypted private key is not a valid secp256k1 key") }
+        if let address, address != key.publicKey.address { throw .addressMismatch(claimed: address, actual: key.publicKey.address) }
+        return key
+    }
+
+    /// A copy re-encrypted under a new password (for `change-password`).
+    public func reencrypted(oldPassword: SecretBytes, newPassword: SecretBytes, kdf: KDF = .standard) throws(KeystoreError) -> Keystore {
+        try Self.encrypt(decrypt(password: oldPassword), password: newPassword, kdf: kdf)
+    }
+
+    // MARK: - KDF and cipher
+
+    private static func deriveKey(password: SecretBytes, kdf: StoredKDF) throws(KeystoreError) -> SecretBytes {
+        guard password.count > 0 else { throw .emptyPassword }
+        do {
+            let key: SymmetricKey = try password.withUnsafeBytes { password in
+                switch kdf {
+                case .scrypt(let n, let r, let p, let salt):
+                    return try _CryptoExtras.KDF.Scrypt.deriveKey(
+                        from: Array(password), salt: salt, outputByteCount: 32, rounds: n, blockSize: r, parallelism: p)
+                case .pbkdf2(let c, let salt):
+                    return try _CryptoExtras.KDF.Insecure.PBKDF2.deriveKey(
+                        from: Array(password), salt: salt, using: .sha256, outputByteCount: 32, unsafeUncheckedRounds: c)
+                }
+            }
+            return key.withUnsafeBytes { SecretBytes($0) }
+        } catch {
+            throw .unsupported("the key derivation failed for these parameters (\(error))")
+        }
+    }
+
+    private static func aes128CTR(_ input: [UInt8], derived: SecretBytes, iv: [UInt8]) throws(KeystoreError) -> [UInt8] {
+        do {
+            let key = derived.withUnsafeBytes { SymmetricKey(data: $0[0..<16]) }
+            return Array(try AES._CTR.encrypt(input, using: key, nonce: AES._CTR.Nonce(nonceBytes: iv)))
+        } catch {
+            throw .malformed("AES-128-CTR failed: \(error)")
+        }
+    }
+
+    /// Keccak-256(derived[16..<32] ‖ ciphertext), as the format defines.
+    private static func macFor(derived: SecretBytes, ciphertext: [UInt8]) -> [UInt8] {
+        var hasher = Keccak256()
+        derived.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[16..<32])) }
+        hasher.update(ciphertext)
+        return hasher.finalize()
+    }
+}
+
+/// Why a keystore could not be read or opened.
+public enum KeystoreError: Error, Equatable, Sendable, LocalizedError {
+    case wrongPassword
+    case emptyPassword
+    case malformed(String)
+    case unsupported(String)
+    case addressMismatch(claimed: Address, actual: Address)
+
+    public var errorDescription: String? {
+        switch self {
+        case .wrongPassword: "wrong password, or the keystore was altered (MAC mismatch)"
+        case .emptyPassword: "the password is empty; conet needs a non-empty password"
+        case .malformed(let why): "malformed keystore: \(why)"
+        case .unsupported(let why): "unsupported keystore: \(why)"
+        case .addressMismatch(let claimed, let actual): "the keystore says it is for \(claimed) but holds the key of \(actual)"
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+
+/// Reading and writing the v3 JSON text. Every field is checked and bounded before use; errors
+/// name the field. Both "crypto" and geth's legacy "Crypto" spellings are read.
+extension Keystore {
+    /// The largest keystore file accepted (real ones are under 1 KiB; metadata adds little).
+    public static let maxFileSize = 64 * 1024
+
+    /// Parses v3 keystore JSON.
+    public init(json: Data) throws(KeystoreError) {
+        guard json.count <= Self.maxFileSize else { throw .malformed("file is larger than \(Self.maxFileSize) bytes") }
+        let object: [String: Any]
+        do {
+            guard let parsed = try JSONSerialization.jsonObject(with: json) as? [String: Any] else {
+                throw KeystoreError.malformed("not a JSON object")
+            }
+            object = parsed
+        } catch let error as KeystoreError {
+            throw error
+        } catch {
+            throw .malformed("not valid JSON")
+        }
+        try self.init(object: object)
+    }
+
+    init(object: [String: Any]) throws(KeystoreError) {
+        guard let version = object["version"] as? Int else { throw .malformed("missing 'version'") }
+        guard version == 3 else { throw .unsupported("version \(version) (only version 3 is supported)") }
+        guard let crypto = (object["crypto"] ?? object["Crypto"]) as? [String: Any] else { throw .malformed("missing 'crypto'") }
+        let cipher = try Self.string(crypto, "cipher")
+        guard cipher == "aes-128-ctr" else { throw .unsupported("cipher '\(cipher.prefix(40))' (only aes-128-ctr)") }
+        guard let params = crypto["cipherparams"] as? [String: Any] else { throw .malformed("missing 'cipherparams'") }
+        iv = try Self.hex(params, "iv", count: 16)
+        ciphertext = try Self.hex(crypto, "ciphertext", count: 32)
+        mac = try Self.hex(crypto, "mac", count: 32)
+        guard let kdfParams = crypto["kdfparams"] as? [String: Any] else { throw .malformed("missing 'kdfparams'") }
+        let kdfName = try Self.string(crypto, "kdf")
+        let salt = try Self.hex(kdfParams, "salt", count: nil)
+        guard (1...1024).contains(salt.count) else { throw .malformed("'salt' must be 1 to 1024 bytes") }
+        guard (kdfParams["dklen"] as? Int) == 32 else { throw .unsupported("'dklen' must be 32") }
+        switch kdfName {
+        case "scrypt":
+            let n = try Self.int(kdfParams, "n"), r = try Self.int(kdfParams, "r"), p = try Self.int(kdfParams, "p")
+            guard n > 1, n & (n - 1) == 0 else { throw .malformed("scrypt 'n' must be a power of two above 1") }
+            guard n <= 1 << Self.maxScryptLog2N, r >= 1, p >= 1, r * p <= Self.maxScryptRP, 128 * n * r <= Self.maxScryptMemory else {
+                throw .unsupported("scrypt parameters n=\(n) r=\(r) p=\(p) exceed conet's limits (n ≤ 2^20, r·p ≤ 64, ≤ 1 GiB)")
+            }
+            kdf = .scrypt(n: n, r: r, p: p, salt: salt)
+        case "pbkdf2":
+            let prf = try Self.string(kdfParams, "prf")
+            guard prf == "hmac-sha256" else { throw .unsupported("pbkdf2 'prf' '\(prf.prefix(40))' (only hmac-sha256)") }
+            let c = try Self.int(kdfParams, "c")
+            guard (1...Self.maxPBKDF2Iterations).contains(c) else { throw .unsupported("pbkdf2 'c' = \(c) is outside 1...\(Self.maxPBKDF2Iterations)") }
+            kdf = .pbkdf2(c: c, salt: salt)
+        default:
+            throw .unsupported("KDF '\(kdfName.prefix(40))' (only scrypt and pbkdf2)")
+        }
+        id = (object["id"] as? String).map { String($0.prefix(64)) } ?? UUID().uuidString.lowercased()
+        if let text = object["address"] as? String, !text.isEmpty {
+            do { address = try Address(text) } catch { throw .malformed("'address': \(error.description)") }
+        } else {
+            address = nil
+        }
+    }
+
+    /// The standard v3 JSON object (what other tools expect, nothing more).
+    public var jsonObject: [String: Any] {
+        let kdfName: String, kdfParams: [String: Any]
+        switch kdf {
+        case .scrypt(let n, let r, let p, let salt):
+            kdfName = "scrypt"
+            kdfParams = ["dklen": 32, "n": n, "r": r, "p": p, "salt": Hex.encode(salt)]
+        case .pbkdf2(let c, let salt):
+            kdfName = "pbkdf2"
+            kdfParams = ["dklen": 32, "c": c, "prf": "hmac-sha256", "salt": Hex.encode(salt)]
+        }
+        var object: [String: Any] = [
+            "version": 3,
+            "id": id,
+            "crypto": [
+                "cipher": "aes-128-ctr",
+                "cipherparams": ["iv": Hex.encode(iv)],
+                "ciphertext": Hex.encode(ciphertext),
+                "kdf": kdfName,
+                "kdfparams": kdfParams,
+                "mac": Hex.encode(mac),
+            ] as [String: Any],
+        ]
+        // geth writes the address lower-case without 0x; every reader accepts that form.
+        if let address { object["address"] = Hex.encode(address.bytes) }
+        return object
+    }
+
+    /// The standard v3 JSON text, keys sorted, with a trailing newline.
+    public func jsonData() -> Data {
+        Self.serialize(jsonObject)
+    }
+
+    static func serialize(_ object: [String: Any]) -> Data {
+        // Only strings, numbers and nested dictionaries: serialisation cannot fail.
+        var data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+        data.append(0x0a)
+        return data
+    }
+
+    private static func string(_ object: [String: Any], _ key: String) throws(KeystoreError) -> String {
+        guard let value = object[key] as? String else { throw .malformed("missing or non-string '\(key)'") }
+        return value
+    }
+
+    private static func int(_ object: [String: Any], _ key: String) throws(KeystoreError) -> Int {
+        guard let value = object[key] as? Int else { throw .malformed("missing or non-integer '\(key)'") }
+        return value
+    }
+
+    private static func hex(_ object: [String: Any], _ key: String, count: Int?) throws(KeystoreError) -> [UInt8] {
+        let text = try string(object, key)
+        guard let bytes = try? Hex.decode(text) else { throw .malformed("'\(key)' is not hex") }
+        if let count, bytes.count != count { throw .malformed("'\(key)' must be \(count) bytes, got \(bytes.count)") }
+        return bytes
+    }
+}

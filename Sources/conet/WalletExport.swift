@@ -1,0 +1,88 @@
+import ArgumentParser
+import ConetCore
+import Foundation
+
+struct WalletExport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export a wallet as a standard v3 keystore, a signed card, or (explicitly) its private key.",
+        discussion: """
+            keystore: the v3 JSON that geth, MetaMask ('Import account' > JSON file), Foundry \
+            ('cast wallet import --keystore' or --keystore FILE) and eth-keyfile read; no password \
+            asked. card: a signed contact card (password asked). private-key: 0x-hex key, only \
+            with --unsafe-show-secret (password asked).
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case keystore, card
+        case privateKey = "private-key"
+    }
+
+    @Argument(help: "Wallet name (default: $CONET_WALLET, or the only wallet).")
+    var name: String?
+
+    @Option(help: "keystore, card or private-key.")
+    var format: Format = .keystore
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write to FILE (atomically, mode 0600) instead of standard output.", valueName: "FILE"))
+    var output: String?
+
+    @Flag(help: "Replace FILE if it exists.")
+    var force = false
+
+    @Flag(help: "Required to print the private key.")
+    var unsafeShowSecret = false
+
+    @OptionGroup var card: CardOptions
+    @OptionGroup var passwords: PasswordOptions
+
+    func validate() throws {
+        if format == .privateKey && !unsafeShowSecret {
+            throw ValidationError("exporting the private key needs --unsafe-show-secret")
+        }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let store = WalletStore.current
+            let name = try store.resolveName(name)
+            var data: Data
+            switch format {
+            case .keystore:
+                data = try store.load(name).keystore.jsonData()
+            case .card:
+                let (_, key) = try store.unlock(name, passwords: passwords)
+                data = try card.make(key: key).jsonData()
+            case .privateKey:
+                let (_, key) = try store.unlock(name, passwords: passwords)
+                data = Data(("0x" + Hex.encode(key.secret.unsafeCopy()) + "\n").utf8)
+            }
+            defer { data.resetBytes(in: 0..<data.count) }
+            if let output {
+                try AtomicFile.write(data, to: URL(fileURLWithPath: output), mode: format == .card ? 0o644 : 0o600, overwrite: force)
+            } else {
+                FileHandle.standardOutput.write(data)
+            }
+        }
+    }
+}
+
+/// `--mailbox` and `--expires`, for commands that sign a card.
+struct CardOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Mailbox relay to put on the card: 0xRELAYADDRESS@host:port.", valueName: "RELAY"))
+    var mailbox: String?
+
+    @Option(help: ArgumentHelp("Card lifetime, e.g. 30d, 12h, 1y (default: no expiry).", valueName: "DURATION"))
+    var expires: String?
+
+    func make(key: PrivateKey, now: Date = Date()) throws -> Card {
+        var expiry: Date?
+        if let expires {
+            guard let seconds = TimeText.parseDuration(expires) else {
+                throw CommandError(.invalidInput, "--expires '\(expires)' is not a duration like 30d, 12h or 1y")
+            }
+            expiry = now.addingTimeInterval(seconds)
+        }
+        return try Card.make(key: key, mailbox: mailbox, created: now, expires: expiry)
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import ConetCore
+import Foundation
+
+struct WalletNew: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "new",
+        abstract: "Create a wallet from a new BIP-39 mnemonic (account m/44'/60'/0'/0/0).",
+        discussion: "The mnemonic is printed once (in the JSON as 'mnemonic'): write it down; conet does not store it.")
+
+    @Argument(help: "Name of the new wallet.")
+    var name = "default"
+
+    @Option(help: "Mnemonic length: 12 or 24 words.")
+    var words = 12
+
+    @Flag(help: "Replace an existing wallet of the same name.")
+    var force = false
+
+    @OptionGroup var kdf: KDFOption
+    @OptionGroup var passwords: PasswordOptions
+    @OptionGroup var output: JSONOption
+
+    func validate() throws {
+        guard words == 12 || words == 24 else { throw ValidationError("--words must be 12 or 24") }
+    }
+
+    struct Created: Encodable {
+        let wallet: WalletInfo
+        let mnemonic: String
+
+        func encode(to encoder: Encoder) throws {
+            try wallet.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(mnemonic, forKey: .mnemonic)
+        }
+
+        enum CodingKeys: String, CodingKey { case mnemonic }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let store = WalletStore.current
+            try WalletStore.checkName(name)
+            if store.exists(name) && !force { throw WalletStoreError.exists(name) }
+            let mnemonic = try Mnemonic.generate(wordCount: words)
+            let path = DerivationPath.ethereum(index: 0)
+            let key = try ExtendedPrivateKey(seed: mnemonic.seed()).derive(path).key
+            let keystore = try Keystore.encrypt(key, password: passwords.new(for: name), kdf: kdf.kdf)
+            let wallet = WalletFile(keystore: keystore, publicKey: key.publicKey, path: path, created: Date())
+            try store.save(wallet, as: name, overwrite: force)
+            let info = WalletInfo(name: name, wallet: wallet, store: store)
+            if output.json {
+                try Output.printJSON(Created(wallet: info, mnemonic: mnemonic.phrase))
+            } else {
+                print(info.text)
+                print("\nRecovery phrase (shown once: write it down and keep it offline):\n  \(mnemonic.phrase)")
+            }
+        }
+    }
+}
