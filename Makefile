@@ -1,13 +1,16 @@
 # conet — build, demo and test on Debian. `make demo` and `make test` install what is missing first.
 SWIFT        ?= swift
-DEBS         := libsecp256k1-dev libsodium-dev libzstd-dev pkg-config python3-venv
+DEBS         := libsecp256k1-dev libsodium-dev libzstd-dev pkg-config python3 python3-venv
+# Independent Ethereum implementations for the interoperability tests, in a throwaway venv.
+PYVENV       := .build/pyvenv
+PYPKGS       := eth-keyfile eth-account
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BIN          := .build/debug/conet
 MANUAL_DATE  := 2026-01-01
 MANUAL_OUT   := .build/plugins/GenerateManual/outputs/conet
 GENERATED_TO ?= .
 
-.PHONY: deps build release demo test generated check-generated clean
+.PHONY: deps pyvenv build release demo test generated check-generated clean
 
 deps:
 	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -25,8 +28,12 @@ release:
 demo: deps build
 	@CONET=$(BIN) ./scripts/demo.sh
 
-test: deps build
-	$(SWIFT) test
+pyvenv:
+	@$(PYVENV)/bin/python -c 'import eth_keyfile, eth_account' 2>/dev/null || \
+	  { rm -rf $(PYVENV) && python3 -m venv $(PYVENV) && $(PYVENV)/bin/pip install -q $(PYPKGS); }
+
+test: deps build pyvenv
+	CONET_PYTHON=$(CURDIR)/$(PYVENV)/bin/python $(SWIFT) test
 	$(MAKE) check-generated
 
 # Completions and man pages come from the parser; CI fails when the checked-in ones are stale.

@@ -22,21 +22,22 @@ struct PasswordOptions: ParsableArguments {
 enum Passwords {
     static func obtain(file: String?, variable: String, prompt: String, confirm: Bool) throws -> SecretBytes {
         if let file {
-            return try secret(Input.readLine(file, what: "password"))
+            return try secret(Input.readLine(file, what: "password"), allowEmpty: !confirm)
         }
         if let value = ProcessInfo.processInfo.environment[variable] {
-            return try secret(value)
+            return try secret(value, allowEmpty: !confirm)
         }
         let first = try Terminal.readHidden(prompt)
         if confirm {
             let second = try Terminal.readHidden("Repeat the password: ")
             guard first == second else { throw CommandError(.invalidInput, "the two passwords differ") }
         }
-        return try secret(first)
+        return try secret(first, allowEmpty: !confirm)
     }
 
-    private static func secret(_ text: String) throws -> SecretBytes {
-        guard !text.isEmpty else { throw CommandError(.invalidInput, "the password is empty") }
+    /// Existing keystores made elsewhere may have an empty password; new ones may not.
+    private static func secret(_ text: String, allowEmpty: Bool) throws -> SecretBytes {
+        guard allowEmpty || !text.isEmpty else { throw CommandError(.invalidInput, "the new password is empty") }
         var bytes = Array(text.utf8)
         defer { Memory.wipe(&bytes) }
         return SecretBytes(bytes)

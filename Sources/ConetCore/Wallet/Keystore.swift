@@ -42,6 +42,7 @@ public struct Keystore: Sendable, Equatable {
 
     /// Encrypts `key` under `password`.
     public static func encrypt(_ key: PrivateKey, password: SecretBytes, kdf: KDF = .standard) throws(KeystoreError) -> Keystore {
+        guard password.count > 0 else { throw .emptyPassword }
         let salt = SecureRandom.bytes(32)
         let stored: StoredKDF = switch kdf {
         case .scrypt(let log2N, let r, let p): .scrypt(n: 1 << log2N, r: r, p: p, salt: salt)
@@ -81,17 +82,21 @@ public struct Keystore: Sendable, Equatable {
     // MARK: - KDF and cipher
 
     private static func deriveKey(password: SecretBytes, kdf: StoredKDF) throws(KeystoreError) -> SecretBytes {
-        guard password.count > 0 else { throw .emptyPassword }
+        // Other tools allow empty passwords, so reading must too; swift-crypto needs a non-nil
+        // pointer even for zero bytes, which a slice of a one-byte buffer provides.
+        var buffer = [UInt8](repeating: 0, count: max(password.count, 1))
+        defer { Memory.wipe(&buffer) }
+        password.withUnsafeBytes { source in buffer.withUnsafeMutableBytes { $0.copyMemory(from: source) } }
+        let secret = buffer[0..<password.count]
         do {
-            let key: SymmetricKey = try password.withUnsafeBytes { password in
-                switch kdf {
-                case .scrypt(let n, let r, let p, let salt):
-                    return try _CryptoExtras.KDF.Scrypt.deriveKey(
-                        from: Array(password), salt: salt, outputByteCount: 32, rounds: n, blockSize: r, parallelism: p)
-                case .pbkdf2(let c, let salt):
-                    return try _CryptoExtras.KDF.Insecure.PBKDF2.deriveKey(
-                        from: Array(password), salt: salt, using: .sha256, outputByteCount: 32, unsafeUncheckedRounds: c)
-                }
+            let key: SymmetricKey
+            switch kdf {
+            case .scrypt(let n, let r, let p, let salt):
+                key = try _CryptoExtras.KDF.Scrypt.deriveKey(
+                    from: secret, salt: salt, outputByteCount: 32, rounds: n, blockSize: r, parallelism: p)
+            case .pbkdf2(let c, let salt):
+                key = try _CryptoExtras.KDF.Insecure.PBKDF2.deriveKey(
+                    from: secret, salt: salt, using: .sha256, outputByteCount: 32, unsafeUncheckedRounds: c)
             }
             return key.withUnsafeBytes { SecretBytes($0) }
         } catch {
@@ -128,7 +133,7 @@ public enum KeystoreError: Error, Equatable, Sendable, LocalizedError {
     public var errorDescription: String? {
         switch self {
         case .wrongPassword: "wrong password, or the keystore was altered (MAC mismatch)"
-        case .emptyPassword: "the password is empty; conet needs a non-empty password"
+        case .emptyPassword: "the new password is empty; conet writes keystores only under a non-empty password"
         case .malformed(let why): "malformed keystore: \(why)"
         case .unsupported(let why): "unsupported keystore: \(why)"
         case .addressMismatch(let claimed, let actual): "the keystore says it is for \(claimed) but holds the key of \(actual)"
