@@ -173,15 +173,300 @@ _conet() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    help)
+    wallet|help)
         # Offer subcommand argument completions
         "_conet_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'wallet help' -- "${cur}"))
         ;;
     esac
+}
+
+_conet_wallet() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __conet_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    new|import|list|show|export|derive|sign|verify|card|contacts|change-password|remove)
+        # Offer subcommand argument completions
+        "_conet_wallet_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'new import list show export derive sign verify card contacts change-password remove' -- "${cur}"))
+        ;;
+    esac
+}
+
+_conet_wallet_new() {
+    repeating_flags=()
+    non_repeating_flags=(--force --light --json -h --help)
+    repeating_options=()
+    non_repeating_options=(--words --password-file)
+    __conet_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--words')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    esac
+}
+
+_conet_wallet_import() {
+    repeating_flags=()
+    non_repeating_flags=(--force --light --json -h --help)
+    repeating_options=()
+    non_repeating_options=(--mnemonic-file --index --path --passphrase-file --private-key-file --keystore --password-file)
+    __conet_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--mnemonic-file')
+        return
+        ;;
+    '--index')
+        return
+        ;;
+    '--path')
+        return
+        ;;
+    '--passphrase-file')
+        return
+        ;;
+    '--private-key-file')
+        return
+        ;;
+    '--keystore')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    esac
+}
+
+_conet_wallet_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __conet_offer_flags_options 0
+}
+
+_conet_wallet_show() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __conet_offer_flags_options 1
+}
+
+_conet_wallet_export() {
+    repeating_flags=()
+    non_repeating_flags=(--force --unsafe-show-secret -h --help)
+    repeating_options=()
+    non_repeating_options=(--format --output -o --mailbox --expires --password-file)
+    __conet_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--format')
+        __conet_add_completions -W 'keystore'$'\n''card'$'\n''private-key'
+        return
+        ;;
+    '--output'|'-o')
+        return
+        ;;
+    '--mailbox')
+        return
+        ;;
+    '--expires')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    esac
+}
+
+_conet_wallet_derive() {
+    repeating_flags=()
+    non_repeating_flags=(--unsafe-show-secret --json -h --help)
+    repeating_options=()
+    non_repeating_options=(--mnemonic-file --passphrase-file --count --start)
+    __conet_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--mnemonic-file')
+        return
+        ;;
+    '--passphrase-file')
+        return
+        ;;
+    '--count')
+        return
+        ;;
+    '--start')
+        return
+        ;;
+    esac
+}
+
+_conet_wallet_sign() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--message --password-file)
+    __conet_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--message')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    esac
+}
+
+_conet_wallet_verify() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--address --signature --message)
+    __conet_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--address')
+        return
+        ;;
+    '--signature')
+        return
+        ;;
+    '--message')
+        return
+        ;;
+    esac
+}
+
+_conet_wallet_card() {
+    repeating_flags=()
+    non_repeating_flags=(--force -h --help)
+    repeating_options=()
+    non_repeating_options=(--output -o --mailbox --expires --password-file)
+    __conet_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--output'|'-o')
+        return
+        ;;
+    '--mailbox')
+        return
+        ;;
+    '--expires')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    esac
+}
+
+_conet_wallet_contacts() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __conet_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    add|list|remove)
+        # Offer subcommand argument completions
+        "_conet_wallet_contacts_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'add list remove' -- "${cur}"))
+        ;;
+    esac
+}
+
+_conet_wallet_contacts_add() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--name)
+    __conet_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--name')
+        return
+        ;;
+    esac
+}
+
+_conet_wallet_contacts_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __conet_offer_flags_options 0
+}
+
+_conet_wallet_contacts_remove() {
+    repeating_flags=()
+    non_repeating_flags=(-h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __conet_offer_flags_options 1
+}
+
+_conet_wallet_change-password() {
+    repeating_flags=()
+    non_repeating_flags=(--light -h --help)
+    repeating_options=()
+    non_repeating_options=(--new-password-file --password-file)
+    __conet_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--new-password-file')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    esac
+}
+
+_conet_wallet_remove() {
+    repeating_flags=()
+    non_repeating_flags=(--yes -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __conet_offer_flags_options 1
 }
 
 _conet_help() {
