@@ -11,11 +11,15 @@ struct Conet: AsyncParsableCommand {
             conet names people and machines by Ethereum wallet addresses and moves data between \
             them compressed, end-to-end encrypted and signed.
 
-            EXIT STATUS: 0 on success; 1 when a check fails (for example an invalid signature); \
-            2 for invalid input or usage; 3 for a wrong password or failed authentication; 4 when \
-            a file or wallet is missing or already exists; 5 for other I/O errors.
+            EXIT STATUS: 0 on success; 1 when a check fails (an invalid signature, a forged or \
+            expired card); 2 for malformed input; 3 for a wrong password or failed \
+            authentication; 4 when a wallet, contact or file is missing or already exists; 5 for \
+            other errors (I/O, permissions); 64 for a command-line usage error.
 
-            ENVIRONMENT: CONET_HOME (default ~/.conet) holds wallets and contacts.
+            ENVIRONMENT: CONET_HOME (default ~/.conet) holds wallets and contacts; \
+            CONET_PASSWORD supplies a wallet password; CONET_WALLET names the default wallet.
+
+            JSON: --version --json prints {conet, libsodium, zstd}.
             """,
         subcommands: [Wallet.self]
     )

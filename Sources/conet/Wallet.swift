@@ -95,6 +95,20 @@ extension WalletStore {
     /// The store of `$CONET_HOME`.
     static var current: WalletStore { WalletStore(home: defaultHome()) }
 
+    /// Encrypts a new key under a new password and stores it with its public metadata.
+    func saveNew(_ name: String, key: PrivateKey, path: DerivationPath?, passwords: PasswordOptions, kdf: KDFOption, force: Bool) throws -> WalletFile {
+        let keystore = try Keystore.encrypt(key, password: passwords.new(for: name), kdf: kdf.kdf)
+        let wallet = WalletFile(keystore: keystore, publicKey: key.publicKey, path: path, created: Date())
+        try save(wallet, as: name, overwrite: force)
+        return wallet
+    }
+
+    /// Refuses early (before any password prompt) a bad name or one already taken.
+    func checkAvailable(_ name: String, force: Bool) throws {
+        try WalletStore.checkName(name)
+        if exists(name) && !force { throw WalletStoreError.exists(name) }
+    }
+
     /// Loads a wallet and decrypts its key with a password from the usual sources.
     func unlock(_ name: String, passwords: PasswordOptions) throws -> (WalletFile, PrivateKey) {
         let wallet = try load(name)

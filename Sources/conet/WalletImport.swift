@@ -51,25 +51,23 @@ struct WalletImport: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let store = WalletStore.current
-            try WalletStore.checkName(name)
-            if store.exists(name) && !force { throw WalletStoreError.exists(name) }
+            try store.checkAvailable(name, force: force)
             let wallet: WalletFile
             if let file = mnemonicFile {
                 let derivation = try path.map { try DerivationPath($0) } ?? .ethereum(index: index)
                 let key = try WalletSources.mnemonicKey(file: file, passphraseFile: passphraseFile, path: derivation)
-                let keystore = try Keystore.encrypt(key, password: passwords.new(for: name), kdf: kdf.kdf)
-                wallet = WalletFile(keystore: keystore, publicKey: key.publicKey, path: derivation, created: Date())
+                wallet = try store.saveNew(name, key: key, path: derivation, passwords: passwords, kdf: kdf, force: force)
             } else if let file = privateKeyFile {
                 let key = try WalletSources.privateKey(file: file)
-                let keystore = try Keystore.encrypt(key, password: passwords.new(for: name), kdf: kdf.kdf)
-                wallet = WalletFile(keystore: keystore, publicKey: key.publicKey, path: nil, created: Date())
+                wallet = try store.saveNew(name, key: key, path: nil, passwords: passwords, kdf: kdf, force: force)
             } else {
+                // Stored unchanged (same KDF, same password) once the password proves it opens.
                 let data = try AtomicFile.read(URL(fileURLWithPath: keystore!), limit: Keystore.maxFileSize)
                 let imported = try Keystore(json: data)
                 let key = try imported.decrypt(password: passwords.existing(for: name))
                 wallet = WalletFile(keystore: imported, publicKey: key.publicKey, path: nil, created: Date())
+                try store.save(wallet, as: name, overwrite: force)
             }
-            try store.save(wallet, as: name, overwrite: force)
             try WalletInfo(name: name, wallet: wallet, store: store).print(json: output.json)
         }
     }

@@ -41,14 +41,11 @@ struct WalletNew: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let store = WalletStore.current
-            try WalletStore.checkName(name)
-            if store.exists(name) && !force { throw WalletStoreError.exists(name) }
+            try store.checkAvailable(name, force: force)
             let mnemonic = try Mnemonic.generate(wordCount: words)
             let path = DerivationPath.ethereum(index: 0)
             let key = try ExtendedPrivateKey(seed: mnemonic.seed()).derive(path).key
-            let keystore = try Keystore.encrypt(key, password: passwords.new(for: name), kdf: kdf.kdf)
-            let wallet = WalletFile(keystore: keystore, publicKey: key.publicKey, path: path, created: Date())
-            try store.save(wallet, as: name, overwrite: force)
+            let wallet = try store.saveNew(name, key: key, path: path, passwords: passwords, kdf: kdf, force: force)
             let info = WalletInfo(name: name, wallet: wallet, store: store)
             if output.json {
                 try Output.printJSON(Created(wallet: info, mnemonic: mnemonic.phrase))

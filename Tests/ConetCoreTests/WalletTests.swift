@@ -271,3 +271,20 @@ import Testing
         #expect(store.names().isEmpty)
     }
 }
+
+@Suite struct TimeTextTests {
+    @Test func formatsAndParsesRFC3339Strictly() throws {
+        let date = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(TimeText.format(date) == "2027-01-15T08:00:00Z")
+        #expect(TimeText.parse("2027-01-15T08:00:00Z") == date)
+        #expect(TimeText.parse("1970-01-01T00:00:00Z") == Date(timeIntervalSince1970: 0))
+        #expect(TimeText.parse("2024-02-29T23:59:59Z") != nil)
+        for bad in ["2023-02-29T00:00:00Z", "2027-13-01T00:00:00Z", "2027-01-15T24:00:00Z", "2027-01-15 08:00:00Z",
+                    "2027-01-15T08:00:00+00:00", "2027-1-15T08:00:00Z", "", "2027-01-15T08:00:0aZ"] {
+            #expect(TimeText.parse(bad) == nil, "\(bad)")
+        }
+        #expect(TimeText.parseDuration("30d") == TimeInterval(30 * 86_400))
+        #expect(TimeText.parseDuration("1y") == TimeInterval(31_536_000))
+        for bad in ["", "d", "0s", "-5m", "10", "5x", "1000000y"] { #expect(TimeText.parseDuration(bad) == nil, "\(bad)") }
+    }
+}
