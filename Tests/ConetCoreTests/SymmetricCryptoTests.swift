@@ -129,3 +129,18 @@ import ConetCore
         #expect(SecureRandom.bytes(0).isEmpty)
     }
 }
+
+@Suite struct SecretBytesTests {
+    struct Refused: Error {}
+
+    @Test func aThrowingFillerReleasesTheBufferOnce() {
+        // A double free here would crash the test process.
+        for _ in 0..<100 {
+            #expect(throws: Refused.self) { try SecretBytes(count: 32) { _ in throw Refused() } }
+        }
+        let filled = SecretBytes(count: 4) { $0.copyBytes(from: [1, 2, 3, 4]) }
+        #expect(filled.unsafeCopy() == [1, 2, 3, 4])
+        #expect(filled == SecretBytes([1, 2, 3, 4]))
+        #expect(filled != SecretBytes([1, 2, 3, 5]))
+    }
+}

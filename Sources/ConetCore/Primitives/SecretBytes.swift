@@ -19,13 +19,8 @@ public final class SecretBytes: ContiguousBytes, @unchecked Sendable {
         storage = .allocate(byteCount: max(count, 1), alignment: 16)
         storage.initializeMemory(as: UInt8.self, repeating: 0)
         self.count = count
-        do {
-            try body(UnsafeMutableRawBufferPointer(rebasing: storage[0..<count]))
-        } catch {
-            sodium_memzero(storage.baseAddress!, storage.count)
-            storage.deallocate()
-            throw error
-        }
+        // If `body` throws, the object is fully initialised, so `deinit` wipes and frees it.
+        try body(UnsafeMutableRawBufferPointer(rebasing: storage[0..<count]))
     }
 
     /// `count` fresh random bytes.
