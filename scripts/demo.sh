@@ -32,5 +32,5 @@ cat "$CONET_HOME/alice.card"
 "$CONET" wallet contacts list --json
 
 step "alice's keystore, as geth, MetaMask and Foundry read it"
-"$CONET" wallet export alice --format keystore | head -8
+"$CONET" wallet export alice --format keystore | sed -n 1,8p
 echo "  ..."
