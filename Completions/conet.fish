@@ -114,7 +114,7 @@ end
 
 complete -c 'conet' -f
 complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet" version' -l 'version' -d 'Print the conet version and the linked libsodium and zstd versions.'
-complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet" json' -l 'json' -d 'With --version: print JSON (fields: conet, libsodium, zstd).'
+complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet" json' -l 'json' -d 'Print JSON (keys sorted) instead of text.'
 complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'conet' -n '__conet_should_offer_completions_for_positional "conet" -eq 1' -fa 'wallet' -d 'Create, import, derive, export, sign and verify with secp256k1 wallets.'
 complete -c 'conet' -n '__conet_should_offer_completions_for_positional "conet" -eq 1' -fa 'help' -d 'Show subcommand help information.'

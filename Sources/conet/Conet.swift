@@ -27,19 +27,12 @@ struct Conet: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the conet version and the linked libsodium and zstd versions.")
     var version = false
 
-    // ArgumentParser hands a parent's flag every `--json` on the line, even one after a
-    // subcommand; the root records it so the subcommand's `JSONOption` still sees it.
-    @Flag(name: .long, help: "With --version: print JSON (fields: conet, libsodium, zstd).")
-    var json = false
-
-    func validate() throws {
-        JSONOption.requestedOnRoot = json
-    }
+    @OptionGroup var output: JSONOption
 
     func run() async throws {
         guard version else { throw CleanExit.helpRequest(self) }
         let versions = LibraryVersions.current
-        if json {
+        if output.json {
             try Output.printJSON(versions)
         } else {
             print("conet \(versions.conet) (libsodium \(versions.libsodium), zstd \(versions.zstd))")

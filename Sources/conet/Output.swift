@@ -1,4 +1,14 @@
+import ArgumentParser
+import ConetCore
 import Foundation
+
+/// `--json`, shared by the root command and every subcommand. ArgumentParser gives a parent's
+/// options every matching flag on the line, and hands an `@OptionGroup` of the same type to the
+/// subcommand already decoded, so declaring it as a group everywhere keeps one value for all.
+struct JSONOption: ParsableArguments {
+    @Flag(help: "Print JSON (keys sorted) instead of text.")
+    var json = false
+}
 
 /// Writing results: JSON with sorted keys (stable for scripts), text, and errors to stderr.
 enum Output {
@@ -11,6 +21,15 @@ enum Output {
 
     static func printJSON<Value: Encodable>(_ value: Value) throws {
         print(try json(value))
+    }
+
+    /// Writes `data` to the file at `path` (atomically, with `mode`) or, without a path, to stdout.
+    static func write(_ data: Data, to path: String?, mode: mode_t, overwrite: Bool) throws {
+        if let path {
+            try AtomicFile.write(data, to: URL(fileURLWithPath: path), mode: mode, overwrite: overwrite)
+        } else {
+            FileHandle.standardOutput.write(data)
+        }
     }
 
     static func printError(_ message: String) {

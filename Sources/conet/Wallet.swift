@@ -15,7 +15,7 @@ struct Wallet: AsyncParsableCommand {
             terminal without echo (twice for a new password). Never an argument.
 
             JSON (--json, keys sorted): a wallet is {address, created, file, name, path, publicKey}; \
-            'list' prints {wallets: [...]}; 'new' adds mnemonic; 'sign' prints {address, \
+            'list' prints {unreadable: [{error, name}], wallets: [...]}; 'new' adds mnemonic; 'sign' prints {address, \
             messageHash, signature}; 'verify' prints {address, signer, valid}; 'derive' prints \
             {accounts: [{address, index, path, publicKey, privateKey?}]}.
 
@@ -48,6 +48,8 @@ struct WalletInfo: Encodable {
     let path: String?
     let created: String?
     let file: String
+    /// Only `wallet new` sets it, the one time the mnemonic is shown; omitted from JSON otherwise.
+    var mnemonic: String?
 
     init(name: String, wallet: WalletFile, store: WalletStore) {
         self.name = name
@@ -72,15 +74,24 @@ struct WalletInfo: Encodable {
     }
 }
 
-/// `--json`, shared by every wallet subcommand.
-struct JSONOption: ParsableArguments {
-    @Flag(name: [.customLong("json")], help: "Print JSON (keys sorted) instead of text.")
-    var requested = false
+/// `--mailbox` and `--expires`, for commands that sign a card.
+struct CardOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Mailbox relay to put on the card: 0xRELAYADDRESS@host:port.", valueName: "RELAY"))
+    var mailbox: String?
 
-    /// Set while parsing when the root command captured `--json` (see `Conet.validate`).
-    nonisolated(unsafe) static var requestedOnRoot = false
+    @Option(help: ArgumentHelp("Card lifetime, e.g. 30d, 12h, 1y (default: no expiry).", valueName: "DURATION"))
+    var expires: String?
 
-    var json: Bool { requested || Self.requestedOnRoot }
+    func make(key: PrivateKey, now: Date = Date()) throws -> Card {
+        var expiry: Date?
+        if let expires {
+            guard let seconds = TimeText.parseDuration(expires) else {
+                throw CommandError(.invalidInput, "--expires '\(expires)' is not a duration like 30d, 12h or 1y")
+            }
+            expiry = now.addingTimeInterval(seconds)
+        }
+        return try Card.make(key: key, mailbox: mailbox, created: now, expires: expiry)
+    }
 }
 
 /// `--light`, for commands that write a keystore.

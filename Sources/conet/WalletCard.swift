@@ -25,12 +25,7 @@ struct WalletCard: ParsableCommand {
             let store = WalletStore.current
             let name = try store.resolveName(name)
             let (_, key) = try store.unlock(name, passwords: passwords)
-            let data = try card.make(key: key).jsonData()
-            if let output {
-                try AtomicFile.write(data, to: URL(fileURLWithPath: output), mode: 0o644, overwrite: force)
-            } else {
-                FileHandle.standardOutput.write(data)
-            }
+            try Output.write(card.make(key: key).jsonData(), to: output, mode: 0o644, overwrite: force)
         }
     }
 }

@@ -55,34 +55,12 @@ struct WalletExport: ParsableCommand {
                 data = try card.make(key: key).jsonData()
             case .privateKey:
                 let (_, key) = try store.unlock(name, passwords: passwords)
-                data = Data(("0x" + Hex.encode(key.secret.unsafeCopy()) + "\n").utf8)
+                var scalar = key.secret.unsafeCopy()
+                defer { Memory.wipe(&scalar) }
+                data = Data(("0x" + Hex.encode(scalar) + "\n").utf8)
             }
             defer { data.resetBytes(in: 0..<data.count) }
-            if let output {
-                try AtomicFile.write(data, to: URL(fileURLWithPath: output), mode: format == .card ? 0o644 : 0o600, overwrite: force)
-            } else {
-                FileHandle.standardOutput.write(data)
-            }
+            try Output.write(data, to: output, mode: format == .card ? 0o644 : 0o600, overwrite: force)
         }
-    }
-}
-
-/// `--mailbox` and `--expires`, for commands that sign a card.
-struct CardOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Mailbox relay to put on the card: 0xRELAYADDRESS@host:port.", valueName: "RELAY"))
-    var mailbox: String?
-
-    @Option(help: ArgumentHelp("Card lifetime, e.g. 30d, 12h, 1y (default: no expiry).", valueName: "DURATION"))
-    var expires: String?
-
-    func make(key: PrivateKey, now: Date = Date()) throws -> Card {
-        var expiry: Date?
-        if let expires {
-            guard let seconds = TimeText.parseDuration(expires) else {
-                throw CommandError(.invalidInput, "--expires '\(expires)' is not a duration like 30d, 12h or 1y")
-            }
-            expiry = now.addingTimeInterval(seconds)
-        }
-        return try Card.make(key: key, mailbox: mailbox, created: now, expires: expiry)
     }
 }

@@ -8,20 +8,26 @@ struct WalletList: ParsableCommand {
 
     @OptionGroup var output: JSONOption
 
+    /// A file in the wallet folder that could not be read, and why.
+    struct Unreadable: Encodable {
+        let name: String
+        let error: String
+    }
+
     struct Listing: Encodable {
         let wallets: [WalletInfo]
-        let unreadable: [String]
+        let unreadable: [Unreadable]
     }
 
     func run() throws {
         try reportingErrors {
             let store = WalletStore.current
-            var wallets = [WalletInfo](), unreadable = [String]()
+            var wallets = [WalletInfo](), unreadable = [Unreadable]()
             for name in store.names() {
-                if let wallet = try? store.load(name) {
-                    wallets.append(WalletInfo(name: name, wallet: wallet, store: store))
-                } else {
-                    unreadable.append(name)
+                do {
+                    wallets.append(WalletInfo(name: name, wallet: try store.load(name), store: store))
+                } catch {
+                    unreadable.append(Unreadable(name: name, error: error.localizedDescription))
                 }
             }
             if output.json {
@@ -32,7 +38,7 @@ struct WalletList: ParsableCommand {
             for wallet in wallets {
                 print("\(wallet.name.padding(toLength: max(16, wallet.name.count), withPad: " ", startingAt: 0))  \(wallet.address ?? "unknown")  \(wallet.path ?? "")")
             }
-            for name in unreadable { Output.printError("wallet '\(name)' is not a readable keystore") }
+            for file in unreadable { Output.printError(file.error) }
         }
     }
 }

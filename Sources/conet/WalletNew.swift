@@ -25,19 +25,6 @@ struct WalletNew: ParsableCommand {
         guard words == 12 || words == 24 else { throw ValidationError("--words must be 12 or 24") }
     }
 
-    struct Created: Encodable {
-        let wallet: WalletInfo
-        let mnemonic: String
-
-        func encode(to encoder: Encoder) throws {
-            try wallet.encode(to: encoder)
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(mnemonic, forKey: .mnemonic)
-        }
-
-        enum CodingKeys: String, CodingKey { case mnemonic }
-    }
-
     func run() throws {
         try reportingErrors {
             let store = WalletStore.current
@@ -46,9 +33,10 @@ struct WalletNew: ParsableCommand {
             let path = DerivationPath.ethereum(index: 0)
             let key = try ExtendedPrivateKey(seed: mnemonic.seed()).derive(path).key
             let wallet = try store.saveNew(name, key: key, path: path, passwords: passwords, kdf: kdf, force: force)
-            let info = WalletInfo(name: name, wallet: wallet, store: store)
+            var info = WalletInfo(name: name, wallet: wallet, store: store)
             if output.json {
-                try Output.printJSON(Created(wallet: info, mnemonic: mnemonic.phrase))
+                info.mnemonic = mnemonic.phrase
+                try Output.printJSON(info)
             } else {
                 print(info.text)
                 print("\nRecovery phrase (shown once: write it down and keep it offline):\n  \(mnemonic.phrase)")

@@ -25,7 +25,10 @@ struct WalletVerify: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let expected = try Address(address)
-            let bytes = try Hex.decode(signature)
+            let bytes: [UInt8]
+            do { bytes = try Hex.decode(signature) } catch {
+                throw CommandError(.invalidInput, "--signature: \(error)")
+            }
             let message = try input.bytes()
             let signer = (try? RecoverableSignature(bytes: bytes)).flatMap { try? PersonalMessage.signer(of: message, signature: $0) }
             let verdict = Verdict(valid: signer == expected, address: expected.checksummed, signer: signer?.checksummed)

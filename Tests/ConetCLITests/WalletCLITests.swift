@@ -112,6 +112,12 @@ import Testing
         #expect(badAddress.stderr.contains("checksum"))
         // Missing wallet: 4. No password source and no terminal: 2, with advice.
         #expect(try conet.run(["wallet", "show", "nobody"]).status == 4)
+        // A damaged file in the wallet folder is listed with the reason, not hidden.
+        try Data("{\"version\": 3}".utf8).write(to: conet.home.appendingPathComponent("wallets/broken.json"))
+        let listing = try conet.run(["wallet", "list", "--json"]).json()
+        let unreadable = try #require(listing["unreadable"] as? [[String: Any]])
+        #expect(unreadable.first?["name"] as? String == "broken")
+        #expect((unreadable.first?["error"] as? String)?.contains("missing 'crypto'") == true)
         let noPassword = try conet.run(["wallet", "card", "alice"])
         #expect(noPassword.status == 2)
         #expect(noPassword.stderr.contains("--password-file"))

@@ -270,6 +270,25 @@ import Testing
         try store.remove("alice")
         #expect(store.names().isEmpty)
     }
+
+    @Test func damagedPublicMetadataIsAnErrorNotABlank() throws {
+        let key = PrivateKey.generate()
+        let keystore = try Keystore.encrypt(key, password: SecretBytes(Array("pw".utf8)), kdf: .light)
+        let good = WalletFile(keystore: keystore, publicKey: key.publicKey, path: .ethereum(index: 0), created: Date())
+        var object = try JSONObject.parse(good.jsonData(), limit: Keystore.maxFileSize)
+        #expect(try WalletFile(json: JSONObject.serialize(object)).publicKey == key.publicKey)
+        for (field, value) in [("publicKey", "0x02zz"), ("path", "m/x"), ("created", "yesterday")] {
+            var meta = try #require(object["x-conet"] as? [String: Any])
+            meta[field] = value
+            object["x-conet"] = meta
+            #expect(throws: KeystoreError.malformed("'x-conet.\(field)' is not valid")) { try WalletFile(json: JSONObject.serialize(object)) }
+            object = try JSONObject.parse(good.jsonData(), limit: Keystore.maxFileSize)
+        }
+        // A bare keystore from another tool has no metadata, which is fine.
+        let bare = try WalletFile(json: keystore.jsonData())
+        #expect(bare.publicKey == nil)
+        #expect(bare.address == key.publicKey.address)
+    }
 }
 
 @Suite struct TimeTextTests {

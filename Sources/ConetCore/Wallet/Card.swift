@@ -24,9 +24,10 @@ public struct Card: Equatable, Sendable {
         if let mailbox { try checkMailbox(mailbox) }
         let created = TimeText.wholeSeconds(created)
         let expires = expires.map(TimeText.wholeSeconds)
-        let message = canonicalMessage(address: key.publicKey.address, publicKey: key.publicKey, mailbox: mailbox, created: created, expires: expires)
+        let address = key.publicKey.address
+        let message = canonicalMessage(address: address, publicKey: key.publicKey, mailbox: mailbox, created: created, expires: expires)
         return Card(
-            address: key.publicKey.address, publicKey: key.publicKey, mailbox: mailbox, created: created, expires: expires,
+            address: address, publicKey: key.publicKey, mailbox: mailbox, created: created, expires: expires,
             signature: PersonalMessage.sign(message, with: key))
     }
 

@@ -4,10 +4,13 @@ import Foundation
 extension Card {
     /// Parses card JSON (without verifying it: call `verify()`).
     public init(json: Data) throws(CardError) {
-        guard json.count <= Self.maxSize else { throw .malformed("larger than \(Self.maxSize) bytes") }
-        guard let object = (try? JSONSerialization.jsonObject(with: json)) as? [String: Any] else {
-            throw .malformed("not a JSON object")
-        }
+        let object: [String: Any]
+        do { object = try JSONObject.parse(json, limit: Self.maxSize) } catch { throw .malformed(error.reason) }
+        try self.init(object: object)
+    }
+
+    /// Parses a card already decoded as a JSON object (embedded in a contact file, say).
+    public init(object: [String: Any]) throws(CardError) {
         func string(_ key: String) throws(CardError) -> String {
             guard let value = object[key] as? String else { throw .malformed("missing or non-string '\(key)'") }
             return value
@@ -57,6 +60,6 @@ extension Card {
 
     /// Card JSON, keys sorted, with a trailing newline.
     public func jsonData() -> Data {
-        Keystore.serialize(jsonObject)
+        JSONObject.serialize(jsonObject)
     }
 }

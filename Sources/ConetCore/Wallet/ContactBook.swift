@@ -31,7 +31,7 @@ public struct ContactBook: Sendable {
         try store.prepare()
         var object: [String: Any] = ["card": card.jsonObject]
         if let name { object["name"] = name }
-        try AtomicFile.write(Keystore.serialize(object), to: url(of: card.address), staging: store.stagingFolder, overwrite: true)
+        try AtomicFile.write(JSONObject.serialize(object), to: url(of: card.address), staging: store.stagingFolder, overwrite: true)
     }
 
     /// Every stored contact, sorted by name then address; unreadable files are skipped.
@@ -64,11 +64,10 @@ public struct ContactBook: Sendable {
 
     private func load(_ url: URL) throws -> Contact {
         let data = try AtomicFile.read(url, limit: Card.maxSize * 2)
-        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-              let cardObject = object["card"] as? [String: Any],
-              let cardData = try? JSONSerialization.data(withJSONObject: cardObject)
-        else { throw CardError.malformed("contact file \(url.lastPathComponent) is not readable") }
-        return Contact(name: object["name"] as? String, card: try Card(json: cardData))
+        guard let object = try? JSONObject.parse(data, limit: Card.maxSize * 2), let card = object["card"] as? [String: Any] else {
+            throw CardError.malformed("contact file \(url.lastPathComponent) has no card object")
+        }
+        return Contact(name: object["name"] as? String, card: try Card(object: card))
     }
 }
 

@@ -8,17 +8,11 @@ public struct ExtendedPrivateKey: Sendable {
 
     /// The master key of a BIP-39 seed: HMAC-SHA512 keyed with "Bitcoin seed".
     public init(seed: SecretBytes) throws(CryptoError) {
-        try self.init(hmacKey: Array("Bitcoin seed".utf8), data: seed.unsafeCopy())
-    }
-
-    private init(hmacKey: [UInt8], data: [UInt8]) throws(CryptoError) {
-        var data = data
-        defer { Memory.wipe(&data) }
-        let mac = HMAC<SHA512>.authenticationCode(for: data, using: SymmetricKey(data: hmacKey))
-        var bytes = Array(mac)
-        defer { Memory.wipe(&bytes) }
-        key = try PrivateKey(bytes: Array(bytes[0..<32]))
-        chainCode = SecretBytes(bytes[32..<64])
+        let masterKey = SymmetricKey(data: Array("Bitcoin seed".utf8))
+        var mac = seed.withUnsafeBytes { Array(HMAC<SHA512>.authenticationCode(for: $0, using: masterKey)) }
+        defer { Memory.wipe(&mac) }
+        key = try PrivateKey(secret: SecretBytes(mac[0..<32]))
+        chainCode = SecretBytes(mac[32..<64])
     }
 
     private init(key: PrivateKey, chainCode: SecretBytes) {
@@ -31,7 +25,9 @@ public struct ExtendedPrivateKey: Sendable {
     public func child(_ index: UInt32) throws(CryptoError) -> ExtendedPrivateKey {
         var data: [UInt8]
         if index >= DerivationPath.hardened {
-            data = [0] + key.secret.unsafeCopy()
+            // Appended in place, so no unwiped temporary copy of the scalar is made.
+            data = [0]
+            key.secret.withUnsafeBytes { data.append(contentsOf: $0) }
         } else {
             data = key.publicKey.compressed
         }

@@ -74,11 +74,6 @@ public struct Keystore: Sendable, Equatable {
         return key
     }
 
-    /// A copy re-encrypted under a new password (for `change-password`).
-    public func reencrypted(oldPassword: SecretBytes, newPassword: SecretBytes, kdf: KDF = .standard) throws(KeystoreError) -> Keystore {
-        try Self.encrypt(decrypt(password: oldPassword), password: newPassword, kdf: kdf)
-    }
-
     // MARK: - KDF and cipher
 
     private static func deriveKey(password: SecretBytes, kdf: StoredKDF) throws(KeystoreError) -> SecretBytes {

@@ -8,19 +8,12 @@ extension Keystore {
 
     /// Parses v3 keystore JSON.
     public init(json: Data) throws(KeystoreError) {
-        guard json.count <= Self.maxFileSize else { throw .malformed("file is larger than \(Self.maxFileSize) bytes") }
-        let object: [String: Any]
-        do {
-            guard let parsed = try JSONSerialization.jsonObject(with: json) as? [String: Any] else {
-                throw KeystoreError.malformed("not a JSON object")
-            }
-            object = parsed
-        } catch let error as KeystoreError {
-            throw error
-        } catch {
-            throw .malformed("not valid JSON")
-        }
-        try self.init(object: object)
+        try self.init(object: Self.parseObject(json))
+    }
+
+    /// The file's top-level object, within the size limit.
+    static func parseObject(_ json: Data) throws(KeystoreError) -> [String: Any] {
+        do { return try JSONObject.parse(json, limit: maxFileSize) } catch { throw .malformed(error.reason) }
     }
 
     init(object: [String: Any]) throws(KeystoreError) {
@@ -93,14 +86,7 @@ extension Keystore {
 
     /// The standard v3 JSON text, keys sorted, with a trailing newline.
     public func jsonData() -> Data {
-        Self.serialize(jsonObject)
-    }
-
-    static func serialize(_ object: [String: Any]) -> Data {
-        // Only strings, numbers and nested dictionaries: serialisation cannot fail.
-        var data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
-        data.append(0x0a)
-        return data
+        JSONObject.serialize(jsonObject)
     }
 
     private static func string(_ object: [String: Any], _ key: String) throws(KeystoreError) -> String {

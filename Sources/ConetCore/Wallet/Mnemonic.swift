@@ -76,7 +76,8 @@ public struct Mnemonic: Sendable {
 
     /// The 64-byte BIP-39 seed: PBKDF2-HMAC-SHA512(NFKD(phrase), "mnemonic" + NFKD(passphrase), 2048).
     public func seed(passphrase: String = "") -> SecretBytes {
-        let password = Array(phrase.decomposedStringWithCompatibilityMapping.utf8)
+        var password = Array(phrase.decomposedStringWithCompatibilityMapping.utf8)
+        defer { Memory.wipe(&password) }
         let salt = Array(("mnemonic" + passphrase).decomposedStringWithCompatibilityMapping.utf8)
         // Non-empty password and salt and standard parameters: PBKDF2 cannot fail here.
         let key = try! KDF.Insecure.PBKDF2.deriveKey(

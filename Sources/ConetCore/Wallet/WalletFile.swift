@@ -20,16 +20,25 @@ public struct WalletFile: Sendable {
     /// The wallet's address: from the public key when known, else as the keystore claims.
     public var address: Address? { publicKey?.address ?? keystore.address }
 
+    /// Parses a wallet file. The `x-conet` member is optional, but each field present must be
+    /// well formed: `show` prints it as the wallet's identity, so a damaged one is an error, not a blank.
     public init(json: Data) throws(KeystoreError) {
-        guard json.count <= Keystore.maxFileSize else { throw .malformed("file is larger than \(Keystore.maxFileSize) bytes") }
-        guard let object = (try? JSONSerialization.jsonObject(with: json)) as? [String: Any] else {
-            throw .malformed("not a JSON object")
-        }
+        let object = try Keystore.parseObject(json)
         keystore = try Keystore(object: object)
-        let meta = object["x-conet"] as? [String: Any] ?? [:]
-        publicKey = (meta["publicKey"] as? String).flatMap { try? Hex.decode($0) }.flatMap { try? PublicKey(bytes: $0) }
-        path = (meta["path"] as? String).flatMap { try? DerivationPath($0) }
-        created = (meta["created"] as? String).flatMap(TimeText.parse)
+        let meta: [String: Any]
+        switch object["x-conet"] {
+        case nil: meta = [:]
+        case let value as [String: Any]: meta = value
+        default: throw .malformed("'x-conet' is not an object")
+        }
+        func field<Value>(_ key: String, _ parse: (String) -> Value?) throws(KeystoreError) -> Value? {
+            guard let raw = meta[key] else { return nil }
+            guard let text = raw as? String, let value = parse(text) else { throw .malformed("'x-conet.\(key)' is not valid") }
+            return value
+        }
+        publicKey = try field("publicKey") { (try? Hex.decode($0)).flatMap { try? PublicKey(bytes: $0) } }
+        path = try field("path") { try? DerivationPath($0) }
+        created = try field("created", TimeText.parse)
         if let publicKey, let claimed = keystore.address, publicKey.address != claimed {
             throw .addressMismatch(claimed: claimed, actual: publicKey.address)
         }
@@ -42,6 +51,6 @@ public struct WalletFile: Sendable {
         if let path { meta["path"] = path.description }
         if let created { meta["created"] = TimeText.format(created) }
         object["x-conet"] = meta
-        return Keystore.serialize(object)
+        return JSONObject.serialize(object)
     }
 }
