@@ -4,6 +4,7 @@ internal import CSecp256k1
 public struct RecoverableSignature: Hashable, Sendable {
     /// The 65 bytes `r ‖ s ‖ v`, with `v` ∈ {27, 28}.
     public let bytes: [UInt8]
+    public static let byteCount = 65
 
     /// The recovery id (0 or 1) that selects the public key among the candidates.
     public var recoveryID: Int { Int(bytes[64]) - 27 }

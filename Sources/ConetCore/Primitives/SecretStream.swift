@@ -1,6 +1,18 @@
 import Foundation
 internal import CSodium
 
+/// The authenticated tag libsodium's secret stream attaches to every chunk.
+public enum SecretStreamTag: UInt8, Sendable {
+    /// An ordinary chunk.
+    case message = 0
+    /// An application-defined boundary (conet marks the last data chunk with it).
+    case push = 1
+    /// Not used by conet: ratchets the key; refused when reading.
+    case rekey = 2
+    /// The last chunk of the stream.
+    case final = 3
+}
+
 /// The sending half of libsodium's `crypto_secretstream_xchacha20poly1305`: a sequence of chunks,
 /// each authenticated and bound to its position, the last one tagged FINAL so that truncation,
 /// reordering, dropping and splicing are all detected by the receiver.
@@ -29,6 +41,24 @@ public final class SecretStreamEncryptor {
         self.header = header
     }
 
+    /// Starts a stream whose 24-byte header the caller chose (from its own random source, so that
+    /// a seeded test can reproduce a message byte for byte). libsodium's push and pull states are
+    /// the same structure, and `init_pull` sets it from a given header exactly as `init_push` does
+    /// from a random one.
+    init(key: some ContiguousBytes, header: [UInt8]) throws(CryptoError) {
+        try SecretStreamDecryptor.check(key: key)
+        guard header.count == Self.headerByteCount else {
+            throw .invalidLength(what: "secret stream header", expected: Self.headerByteCount, actual: header.count)
+        }
+        Sodium.ensureInitialized()
+        let state = UnsafeMutablePointer<crypto_secretstream_xchacha20poly1305_state>.allocate(capacity: 1)
+        self.state = state
+        self.header = header
+        _ = key.withUnsafeBytes { key in
+            crypto_secretstream_xchacha20poly1305_init_pull(state, header, key.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        }
+    }
+
     deinit {
         sodium_memzero(state, MemoryLayout<crypto_secretstream_xchacha20poly1305_state>.size)
         state.deallocate()
@@ -38,9 +68,17 @@ public final class SecretStreamEncryptor {
     public func push(
         _ message: some ContiguousBytes, associatedData: some ContiguousBytes = [UInt8](), final: Bool = false
     ) -> [UInt8] {
+        push(message, associatedData: associatedData, tag: final ? .final : .message)
+    }
+
+    /// Seals one chunk with an explicit tag; after `.final` nothing may be pushed.
+    public func push(
+        _ message: some ContiguousBytes, associatedData: some ContiguousBytes = [UInt8](), tag: SecretStreamTag
+    ) -> [UInt8] {
         precondition(!finished, "SecretStreamEncryptor.push after the final chunk")
-        finished = final
-        let tag = final ? crypto_secretstream_xchacha20poly1305_tag_final() : crypto_secretstream_xchacha20poly1305_tag_message()
+        precondition(tag != .rekey, "conet never rekeys a secret stream")
+        finished = tag == .final
+        let tag = tag.rawValue
         return message.withUnsafeBytes { message in
             associatedData.withUnsafeBytes { ad in
                 [UInt8](unsafeUninitializedCapacity: message.count + Self.chunkOverhead) { out, written in
@@ -91,6 +129,15 @@ public final class SecretStreamDecryptor {
     public func pull(
         _ chunk: some ContiguousBytes, associatedData: some ContiguousBytes = [UInt8]()
     ) throws(CryptoError) -> (plaintext: [UInt8], isFinal: Bool) {
+        let (plaintext, tag) = try pullTagged(chunk, associatedData: associatedData)
+        return (plaintext, tag == .final)
+    }
+
+    /// Verifies and opens the next chunk, returning its tag.
+    /// - Throws: as `pull`; a `rekey` tag (never written by conet) counts as a failed check.
+    public func pullTagged(
+        _ chunk: some ContiguousBytes, associatedData: some ContiguousBytes = [UInt8]()
+    ) throws(CryptoError) -> (plaintext: [UInt8], tag: SecretStreamTag) {
         guard !isFinished else { throw .dataAfterFinal }
         var tag: UInt8 = 0
         var status: Int32 = -1
@@ -108,9 +155,9 @@ public final class SecretStreamDecryptor {
                 }
             }
         }
-        guard status == 0 else { throw .authenticationFailed }
-        isFinished = tag == crypto_secretstream_xchacha20poly1305_tag_final()
-        return (plaintext, isFinished)
+        guard status == 0, let known = SecretStreamTag(rawValue: tag), known != .rekey else { throw .authenticationFailed }
+        isFinished = known == .final
+        return (plaintext, known)
     }
 
     /// Call at the end of input: throws `truncatedStream` unless the FINAL chunk was seen.

@@ -1,0 +1,218 @@
+import Foundation
+
+/// Seals a message as it streams in: `write` any amount, then `finish`. Memory stays at a few
+/// chunks whatever the size. Ciphertext is handed to `output` in order, from a background
+/// thread that also hashes it, so encryption and hashing use both cores.
+public final class EnvelopeWriter {
+    /// What one sealed message came to.
+    public struct Summary: Sendable {
+        public let header: EnvelopeHeader
+        public let format: EnvelopeFormat.ContentFormat
+        public let contentByteCount: Int
+        /// Payload plaintext: the format byte, the (compressed) content and the padding.
+        public let payloadByteCount: Int
+        public let paddingByteCount: Int
+        /// Data chunks, not counting the trailer chunk.
+        public let dataChunkCount: Int
+        /// Every byte written: header, chunks and trailer.
+        public let envelopeByteCount: Int
+    }
+
+    /// How much input decides `.automatic` compression.
+    static let sampleByteCount = 128 * 1024
+
+    public let header: EnvelopeHeader
+    private let sender: PrivateKey
+    private let options: EnvelopeOptions
+    private let stream: SecretStreamEncryptor
+    private let output: @Sendable ([UInt8]) throws -> Void
+    private let worker = SerialWorker()
+    private let transcript = TranscriptHash()
+    private let chunkSize: Int
+
+    private var format: EnvelopeFormat.ContentFormat?
+    private var sample: [UInt8] = []
+    private var compressor: ZstdCompressor?
+    private var chunk: [UInt8] = []
+    private var payloadByteCount = 0
+    private var contentByteCount = 0
+    private var dataChunkCount = 0
+    private var envelopeByteCount = 0
+    private var finished = false
+
+    /// Starts a message from `sender` to `recipients` and writes its header to `output`.
+    /// - Throws: `EnvelopeError.invalidOptions` for no recipients, too many, or bad option values.
+    public convenience init(
+        recipients: [PublicKey], sender: PrivateKey, options: EnvelopeOptions = EnvelopeOptions(),
+        output: @escaping @Sendable ([UInt8]) throws -> Void
+    ) throws {
+        try self.init(recipients: recipients, sender: sender, options: options, output: output, randomBytes: SecureRandom.bytes)
+    }
+
+    /// As above, with the random source given (tests pin a message's bytes with a seeded one).
+    init(
+        recipients: [PublicKey], sender: PrivateKey, options: EnvelopeOptions,
+        output: @escaping @Sendable ([UInt8]) throws -> Void, randomBytes: (Int) -> [UInt8]
+    ) throws {
+        var unique: [PublicKey] = []
+        for recipient in recipients where !unique.contains(recipient) { unique.append(recipient) }
+        guard !unique.isEmpty else { throw EnvelopeError.invalidOptions("a message needs at least one recipient") }
+        guard unique.count <= EnvelopeFormat.maxRecipients else {
+            throw EnvelopeError.invalidOptions("\(unique.count) recipients; at most \(EnvelopeFormat.maxRecipients) are allowed")
+        }
+        guard options.ttl > 0 else { throw EnvelopeError.invalidOptions("the time to live must be at least one second") }
+        guard options.stampBits == 0 || (1...Stamp.maxBits).contains(options.stampBits) else {
+            throw EnvelopeError.invalidOptions("stamp bits must be 1...\(Stamp.maxBits)")
+        }
+        guard EnvelopeFormat.chunkSizeLogRange.contains(options.chunkSizeLog) else {
+            throw EnvelopeError.invalidOptions("chunk size 2^\(options.chunkSizeLog) is outside 2^10...2^20")
+        }
+        switch options.compression {
+        case .zstd(let level), .automatic(let level):
+            guard ZstdCompressor.levels.contains(level) else {
+                throw EnvelopeError.invalidOptions("compression level \(level) is outside \(ZstdCompressor.levels)")
+            }
+        case .none: break
+        }
+        self.sender = sender
+        self.options = options
+        self.output = output
+        chunkSize = 1 << Int(options.chunkSizeLog)
+
+        let fileKey = SecretBytes(randomBytes(EnvelopeFormat.fileKeyByteCount))
+        var ephemeral: PrivateKey?
+        while ephemeral == nil { ephemeral = try? PrivateKey(secret: SecretBytes(randomBytes(32))) }
+        let messageID = randomBytes(EnvelopeFormat.messageIDByteCount)
+        let streamHeader = randomBytes(SecretStreamEncryptor.headerByteCount)
+        let hidden = options.hideRecipients
+        header = try EnvelopeHeader.encode(
+            chunkSizeLog: options.chunkSizeLog, messageID: messageID,
+            createdSeconds: UInt64(max(0, options.created.timeIntervalSince1970.rounded(.down))), ttl: options.ttl,
+            ephemeralKey: ephemeral!.publicKey, streamHeader: streamHeader, routing: options.routing,
+            hiddenRecipients: hidden, recipientCount: unique.count, stampBits: options.stampBits,
+            macKey: EnvelopeKeys.headerMACKey(fileKey: fileKey)
+        ) { preamble in
+            try unique.map { recipient in
+                let shared = ephemeral!.sharedSecret(with: recipient)
+                let key = EnvelopeKeys.stanzaKey(sharedSecret: shared, ephemeral: ephemeral!.publicKey, recipient: recipient)
+                let wrapped = try XChaCha20Poly1305.seal(fileKey, key: key, nonce: EnvelopeKeys.stanzaNonce, associatedData: preamble)
+                return EnvelopeHeader.Stanza(recipient: hidden ? nil : recipient.address, wrappedKey: wrapped)
+            }
+        }
+        stream = try SecretStreamEncryptor(
+            key: EnvelopeKeys.payloadKey(fileKey: fileKey, messageID: messageID), header: streamHeader)
+        chunk.reserveCapacity(chunkSize)
+        try hashAndOutput(header.bytes)
+        if case .none = options.compression { try begin(.raw) }
+        if case .zstd = options.compression { try begin(.zstd) }
+    }
+
+    /// Adds content to the message.
+    public func write(_ bytes: [UInt8]) throws {
+        precondition(!finished, "EnvelopeWriter.write after finish")
+        contentByteCount += bytes.count
+        if format == nil {
+            sample += bytes
+            if sample.count >= Self.sampleByteCount { try decideFormat() }
+            return
+        }
+        try take(content: bytes)
+    }
+
+    /// Ends the content: flushes compression, pads, signs, and writes the trailer.
+    /// - Returns: the sizes of what was written, once `output` has taken every byte.
+    public func finish() throws -> Summary {
+        precondition(!finished, "EnvelopeWriter.finish called twice")
+        finished = true
+        if format == nil { try decideFormat() }
+        if let compressor { try compressor.finish { try self.append($0) } }
+        var padding = 0
+        if options.pad {
+            padding = PaddingBuckets.bucket(for: payloadByteCount) - payloadByteCount
+            var left = padding
+            let zeros = [UInt8](repeating: 0, count: min(padding, chunkSize))
+            while left > 0 {
+                let piece = min(left, zeros.count)
+                try append(piece == zeros.count ? zeros : Array(zeros[..<piece]))
+                left -= piece
+            }
+        }
+        try seal(chunk, tag: .push)
+        try worker.drain()
+        let fields = EnvelopeTrailer.signedFields(
+            paddingByteCount: UInt64(padding), contentByteCount: UInt64(contentByteCount), sender: sender.publicKey.address)
+        let digest = transcript.finalize(trailerFields: fields)
+        let trailer = EnvelopeTrailer(
+            paddingByteCount: UInt64(padding), contentByteCount: UInt64(contentByteCount), sender: sender.publicKey.address,
+            signature: PersonalMessage.sign(digest, with: sender))
+        let sealed = stream.push(trailer.bytes, tag: .final)
+        try output(sealed)
+        envelopeByteCount += sealed.count
+        return Summary(
+            header: header, format: format!, contentByteCount: contentByteCount, payloadByteCount: payloadByteCount,
+            paddingByteCount: padding, dataChunkCount: dataChunkCount, envelopeByteCount: envelopeByteCount)
+    }
+
+    /// Settles `.automatic` compression from the sample: zstd only if level 1 saves 2% of it.
+    private func decideFormat() throws {
+        var chosen = EnvelopeFormat.ContentFormat.zstd
+        if case .automatic = options.compression, !sample.isEmpty {
+            let trial = try ZstdCompressor.compress(sample, level: 1)
+            if trial.count * 100 >= sample.count * 98 { chosen = .raw }
+        }
+        try begin(chosen)
+        let held = sample
+        sample = []
+        try take(content: held)
+    }
+
+    private func begin(_ chosen: EnvelopeFormat.ContentFormat) throws {
+        format = chosen
+        try append([chosen.rawValue])
+        if chosen == .zstd {
+            let level: Int
+            switch options.compression {
+            case .zstd(let l), .automatic(let l): level = l
+            case .none: level = 3
+            }
+            compressor = try ZstdCompressor(level: level, checksum: false, workers: options.compressionWorkers)
+        }
+    }
+
+    private func take(content: [UInt8]) throws {
+        if let compressor {
+            try compressor.compress(content) { try self.append($0) }
+        } else {
+            try append(content)
+        }
+    }
+
+    /// Adds payload plaintext, sealing each full chunk once the next byte shows it is not the last.
+    private func append(_ bytes: [UInt8]) throws {
+        payloadByteCount += bytes.count
+        var offset = 0
+        while offset < bytes.count {
+            if chunk.count == chunkSize {
+                try seal(chunk, tag: .message)
+                chunk.removeAll(keepingCapacity: true)
+            }
+            let count = min(chunkSize - chunk.count, bytes.count - offset)
+            chunk.append(contentsOf: bytes[offset..<(offset + count)])
+            offset += count
+        }
+    }
+
+    private func seal(_ plaintext: [UInt8], tag: SecretStreamTag) throws {
+        dataChunkCount += 1
+        try hashAndOutput(stream.push(plaintext, tag: tag))
+    }
+
+    /// Hands signed bytes (the header, then each data chunk) to the worker, in order.
+    private func hashAndOutput(_ bytes: [UInt8]) throws {
+        envelopeByteCount += bytes.count
+        try worker.submit { [transcript, output] in
+            transcript.update(bytes)
+            try output(bytes)
+        }
+    }
+}

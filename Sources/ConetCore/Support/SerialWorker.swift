@@ -1,0 +1,49 @@
+import Dispatch
+import Foundation
+
+/// One background thread that runs submitted jobs in order, with at most `depth` jobs waiting,
+/// so a fast producer cannot buffer without bound. conet uses it to hash and write ciphertext
+/// on the second core while the first encrypts or decrypts.
+///
+/// The first error a job throws is kept; later jobs are skipped and `submit`/`drain` rethrow it.
+final class SerialWorker: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "conet.serial-worker")
+    private let slots: DispatchSemaphore
+    private let lock = NSLock()
+    private var failure: (any Error)?
+
+    init(depth: Int = 8) {
+        slots = DispatchSemaphore(value: depth)
+    }
+
+    /// Queues `job`; blocks while `depth` jobs are already waiting.
+    func submit(_ job: @escaping @Sendable () throws -> Void) throws {
+        try rethrowFailure()
+        slots.wait()
+        queue.async { [self] in
+            defer { slots.signal() }
+            guard currentFailure == nil else { return }
+            do { try job() } catch { record(error) }
+        }
+    }
+
+    /// Waits for every queued job, then rethrows the first failure.
+    func drain() throws {
+        queue.sync {}
+        try rethrowFailure()
+    }
+
+    private var currentFailure: (any Error)? {
+        lock.lock(); defer { lock.unlock() }
+        return failure
+    }
+
+    private func record(_ error: any Error) {
+        lock.lock(); defer { lock.unlock() }
+        if failure == nil { failure = error }
+    }
+
+    private func rethrowFailure() throws {
+        if let failure = currentFailure { throw failure }
+    }
+}
