@@ -65,6 +65,13 @@ func exitStatus(for error: Error) -> ExitStatus {
         return .checkFailed
     case let error as CryptoError:
         return error == .authenticationFailed ? .authentication : .invalidInput
+    case let error as EnvelopeError:
+        switch error {
+        case .notAnEnvelope, .unsupportedVersion, .malformedHeader, .badArmor, .invalidOptions: return .invalidInput
+        case .notARecipient: return .notFoundOrExists
+        case .signatureMismatch, .stampTooWeak: return .checkFailed
+        case .truncated, .headerAltered, .chunkAltered, .badChunkSequence, .badPayload, .decompression: return .authentication
+        }
     case is MnemonicError, is AddressError, is HexError, is DerivationPathError, is CompressionError:
         return .invalidInput
     default: return .failure

@@ -32,6 +32,11 @@ enum Output {
         }
     }
 
+    /// A report line on standard error, when standard output carries data.
+    static func printToStandardError(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
     static func printError(_ message: String) {
         FileHandle.standardError.write(Data("conet: \(message)\n".utf8))
     }

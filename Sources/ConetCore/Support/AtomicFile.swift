@@ -13,41 +13,9 @@ public enum AtomicFile {
     public static func write(
         _ data: Data, to destination: URL, mode: mode_t = 0o600, staging: URL? = nil, overwrite: Bool
     ) throws(FileError) {
-        let folder = destination.deletingLastPathComponent()
-        let stagingFolder = staging ?? folder
-        let temporary = stagingFolder.appendingPathComponent(".\(destination.lastPathComponent).\(UUID().uuidString).tmp")
-        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw .io("cannot create \(temporary.path): \(errnoText())") }
-        var committed = false
-        defer { if !committed { unlink(temporary.path) } }
-        let failure: String? = data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return "cannot write \(destination.path): \(errnoText())"
-                }
-                offset += written
-            }
-            guard fchmod(fd, mode) == 0, fsync(fd) == 0 else { return "cannot sync \(destination.path): \(errnoText())" }
-            return nil
-        }
-        close(fd)
-        if let failure { throw .io(failure) }
-        if overwrite {
-            guard rename(temporary.path, destination.path) == 0 else { throw .io("cannot rename into \(destination.path): \(errnoText())") }
-            committed = true
-        } else {
-            // link() fails atomically when the name exists, unlike a check followed by rename().
-            guard link(temporary.path, destination.path) == 0 else {
-                if errno == EEXIST { throw .exists(destination.path) }
-                throw .io("cannot create \(destination.path): \(errnoText())")
-            }
-            unlink(temporary.path)
-            committed = true
-        }
-        syncFolder(folder)
+        let file = try StagedFile(destination: destination, mode: mode, staging: staging)
+        try file.write(data)
+        try file.commit(overwrite: overwrite)
     }
 
     /// Creates `folder` (and parents) with `mode` if missing, and tightens its mode if it exists.

@@ -1,0 +1,93 @@
+import ConetCore
+import Foundation
+
+/// Where `send` and `recv` write bytes: standard output (never a terminal) or a file staged under
+/// a temporary name and renamed into place only after everything verified.
+final class BinaryOutput: @unchecked Sendable {
+    private let staged: StagedFile?
+    private let standardOutput = FileDescriptorWriter(descriptor: STDOUT_FILENO, name: "standard output")
+    let path: String?
+
+    /// - Parameters:
+    ///   - path: the file to create, or nil for standard output.
+    ///   - overwrite: whether an existing file may be replaced (checked now, and again at commit).
+    ///   - what: the kind of bytes, for the terminal refusal ("an encrypted message").
+    init(path: String?, mode: mode_t, overwrite: Bool, what: String, hint: String) throws {
+        self.path = path
+        if let path {
+            let url = URL(fileURLWithPath: path)
+            if !overwrite && FileManager.default.fileExists(atPath: url.path) { throw FileError.exists(path) }
+            let staged = try StagedFile(destination: url, mode: mode)
+            Interruption.removeOnSignal(staged.temporaryPath)
+            self.staged = staged
+        } else {
+            guard !Terminal.isTerminal(STDOUT_FILENO) else {
+                throw CommandError(.invalidInput, "refusing to write \(what) to a terminal; \(hint)")
+            }
+            staged = nil
+        }
+    }
+
+    func write(_ bytes: [UInt8]) throws {
+        if let staged { try staged.write(bytes) } else { try standardOutput.write(bytes) }
+    }
+
+    /// Gives a staged file its name; nothing to do for standard output.
+    func commit(overwrite: Bool) throws {
+        try staged?.commit(overwrite: overwrite)
+        Interruption.clear()
+    }
+}
+
+/// Opens a command's input (a file or `-` for standard input) and tells armored from binary.
+enum EnvelopeInput {
+    struct Opened {
+        let source: ByteSource
+        let armored: Bool
+        /// Counts the raw bytes read (armor included).
+        let counter: FileDescriptorSource
+    }
+
+    static func open(_ path: String) throws -> Opened {
+        let counter = try descriptorSource(path)
+        let peekable = PeekableSource(counter)
+        let armored = Armor.isArmored(prefix: try peekable.peek(64))
+        return Opened(source: armored ? ArmorReader(peekable) : peekable, armored: armored, counter: counter)
+    }
+
+    /// A source over the file at `path`, or standard input for `-`.
+    static func descriptorSource(_ path: String) throws -> FileDescriptorSource {
+        guard path != "-" else { return FileDescriptorSource(descriptor: STDIN_FILENO) }
+        let fd = Foundation.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT { throw FileError.notFound(path) }
+            throw FileError.io("cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        // The descriptor lives until the process exits, like standard input's.
+        return FileDescriptorSource(descriptor: fd)
+    }
+}
+
+/// Removes a half-written output file when the user interrupts the command.
+enum Interruption {
+    static func removeOnSignal(_ path: String) {
+        let copy = strdup(path)
+        let previous = pendingRemoval
+        pendingRemoval = copy
+        free(previous)
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] { signal(signalNumber, removePendingAndExit) }
+    }
+
+    static func clear() {
+        pendingRemoval = nil
+    }
+}
+
+nonisolated(unsafe) private var pendingRemoval: UnsafeMutablePointer<CChar>?
+
+/// Async-signal-safe: unlink, restore the default action, re-raise so the exit status says why.
+private func removePendingAndExit(_ signalNumber: Int32) {
+    if let path = pendingRemoval { unlink(path) }
+    signal(signalNumber, SIG_DFL)
+    raise(signalNumber)
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import ConetCore
+import Foundation
+
+/// `conet inspect`: decode a message without (or, with --wallet, with) its key.
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show a message's header, recipients, chunks and size breakdown.",
+        discussion: """
+            Reads a message (binary or armored) and prints its clear header fields, its stanzas, \
+            its chunk count and a size breakdown that adds up to the input size. Nothing is \
+            decrypted without --wallet. With --wallet, every check 'recv' makes is made too \
+            (nothing is written) and the sender, format, content size and padding are shown.
+
+            JSON (--json): {armored, chunkSize, chunks, created, ephemeralKey, expires, headerMac, \
+            hiddenRecipients, messageId, opened?: {compressionRatio, contentBytes, format, recipient, \
+            sender, verified, wallet}, recipients: [{address}], routing, sizes: {armor, chunkOverhead, \
+            header, input, padding, payload, stanzas, trailer}, stamp: {bits, work}, ttl, version}. \
+            sizes.padding is null without --wallet (the padding is then inside sizes.payload).
+
+            EXIT STATUS: as 'conet recv': 2 not a message; 3 altered or truncated (with --wallet); \
+            4 the wallet is not a recipient.
+
+            EXAMPLES:
+              conet inspect message.conet
+              conet inspect --wallet bob --json < message.conet
+            """)
+
+    @Argument(help: ArgumentHelp("The message, or - for standard input.", valueName: "FILE"))
+    var file = "-"
+
+    @Option(name: .long, help: ArgumentHelp("Also open and verify it with this wallet (repeatable).", valueName: "NAME"))
+    var wallet: [String] = []
+
+    @OptionGroup var passwords: PasswordOptions
+    @OptionGroup var json: JSONOption
+
+    func run() throws {
+        try reportingErrors {
+            let input = try EnvelopeInput.open(file)
+            let reader = try EnvelopeReader(source: input.source)
+            var inspection: EnvelopeInspection
+            if wallet.isEmpty {
+                var after = 0
+                while true {
+                    let block = try input.source.read(upTo: 1 << 20)
+                    if block.isEmpty { break }
+                    after += block.count
+                }
+                inspection = try EnvelopeInspection(
+                    header: reader.header, afterHeader: after, inputByteCount: input.counter.byteCount, armored: input.armored)
+            } else {
+                let (name, key) = try Identities.unlock(reader, candidates: wallet, store: .current, passwords: passwords)
+                let opened = try reader.readPayload { _ in }
+                inspection = try EnvelopeInspection(
+                    header: reader.header, afterHeader: opened.envelopeByteCount - reader.header.byteCount,
+                    inputByteCount: input.counter.byteCount, armored: input.armored)
+                inspection.record(opened, wallet: name, recipient: key.publicKey.address)
+            }
+            if json.json { try Output.printJSON(inspection) } else { print(Self.text(inspection)) }
+        }
+    }
+
+    static func text(_ info: EnvelopeInspection) -> String {
+        var lines = [
+            "conet message v\(info.version)\(info.armored ? " (armored)" : "")",
+            "  id:          \(info.messageId)",
+            "  created:     \(info.created) (expires \(info.expires))",
+            "  chunk size:  \(info.chunkSize) bytes, \(info.chunks) chunks (trailer included)",
+            "  ephemeral:   \(info.ephemeralKey)",
+            "  recipients:  \(info.hiddenRecipients ? "\(info.recipients.count) hidden" : info.recipients.compactMap(\.address).joined(separator: ", "))",
+        ]
+        if let routing = info.routing { lines.append("  routing:     \(routing)") }
+        if let stamp = info.stamp { lines.append("  stamp:       \(stamp.bits) bits claimed, \(stamp.work) found") }
+        let s = info.sizes
+        lines.append("  sizes:       header \(s.header) + stanzas \(s.stanzas) + payload \(s.payload) + chunk overhead \(s.chunkOverhead)"
+            + " + padding \(s.padding.map(String.init) ?? "?") + trailer \(s.trailer)\(s.armor > 0 ? " + armor \(s.armor)" : "") = \(s.input)")
+        if let opened = info.opened {
+            lines.append("  sender:      \(opened.sender) (verified, wallet \(opened.wallet))")
+            lines.append("  content:     \(opened.contentBytes) bytes, \(opened.format)\(opened.compressionRatio.map { String(format: ", ratio %.3f", $0) } ?? "")")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,45 @@
+import ConetCore
+import Foundation
+
+/// Turns each `--to` into a public key: a card file, a contact (by address or name), a public key
+/// in hex, or a local wallet's name.
+enum Recipients {
+    static func resolve(_ specs: [String], store: WalletStore, now: Date = Date()) throws -> [PublicKey] {
+        try specs.map { try resolve($0, store: store, now: now) }
+    }
+
+    static func resolve(_ spec: String, store: WalletStore, now: Date) throws -> PublicKey {
+        let contacts = ContactBook(store: store)
+        if spec.contains("/") || spec.hasSuffix(".json") || FileManager.default.fileExists(atPath: spec) {
+            let card = try Card(json: Input.read(spec, limit: Card.maxSize, what: "card"))
+            try card.verify(now: now)
+            return card.publicKey
+        }
+        if let address = try? Address(spec) {
+            do {
+                let card = try contacts.find(address.checksummed).card
+                try card.verify(now: now)
+                return card.publicKey
+            } catch is ContactError {
+                throw CommandError(
+                    .notFoundOrExists,
+                    "no card for \(address): an address hides its key; add the card with 'conet wallet contacts add CARD'")
+            }
+        }
+        let hex = spec.hasPrefix("0x") ? String(spec.dropFirst(2)) : spec
+        if hex.count == 66 || hex.count == 130, let bytes = try? Hex.decode(hex) {
+            return try PublicKey(bytes: bytes)
+        }
+        if let contact = try? contacts.find(spec) {
+            try contact.card.verify(now: now)
+            return contact.card.publicKey
+        }
+        if (try? WalletStore.checkName(spec)) != nil, store.exists(spec) {
+            guard let key = try store.load(spec).publicKey else {
+                throw CommandError(.invalidInput, "wallet '\(spec)' has no stored public key; export its card and use that")
+            }
+            return key
+        }
+        throw CommandError(.notFoundOrExists, "recipient '\(spec.prefix(80))' is not a card file, a contact, a public key or a wallet")
+    }
+}

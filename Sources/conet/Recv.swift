@@ -1,0 +1,138 @@
+import ArgumentParser
+import ConetCore
+import Foundation
+
+/// `conet recv`: open, verify and decompress a sealed message.
+struct Recv: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Verify, decrypt and decompress a message sent to one of your wallets.",
+        discussion: """
+            Reads a message (binary or armored) from FILE or standard input, finds the stanza for \
+            one of the wallets (--wallet, repeatable; default: every wallet in $CONET_HOME), checks \
+            the header MAC, every chunk, the end of the stream and the sender's signature, and \
+            writes the content.
+
+            With -o FILE the content goes to a temporary file renamed to FILE only after every \
+            check passed: on any failure FILE does not exist. On standard output (refused when it \
+            is a terminal) content is written as it is verified chunk by chunk; the end of the \
+            stream and the sender signature are checked at the end, so a non-zero exit means the \
+            output must be discarded, as with age.
+
+            REPORT: on standard error, or on standard output with -o. JSON (--json): {chunks, \
+            compressionRatio, contentBytes, created, envelopeBytes, expired, expires, format, \
+            messageId, output, paddingBytes, recipient, sender, verified, wallet}. \
+            compressionRatio is compressed size / content size (null for empty content).
+
+            EXIT STATUS: 0 received and verified; 1 the sender differs from --expect-from or the \
+            signature does not verify; 2 malformed input (not a message, bad armor, unsupported \
+            version); 3 wrong password, or the message was altered or truncated; 4 no wallet is a \
+            recipient, or the output file exists; 5 I/O errors.
+
+            EXAMPLES:
+              conet recv < project.conet | tar x
+              conet recv --wallet bob --expect-from 0xA11ce... notes.conet.txt -o notes.txt --json
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("A wallet to try (repeatable; default: all wallets).", valueName: "NAME"))
+    var wallet: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Fail unless the message is signed by this address.", valueName: "ADDRESS"))
+    var expectFrom: String?
+
+    @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Write the content to FILE (only if everything verifies).", valueName: "FILE"))
+    var outputPath: String?
+
+    @Flag(help: "Overwrite FILE if it exists.")
+    var force = false
+
+    @Argument(help: ArgumentHelp("The message, or - for standard input.", valueName: "FILE"))
+    var file = "-"
+
+    @OptionGroup var passwords: PasswordOptions
+    @OptionGroup var json: JSONOption
+
+    struct Report: Encodable {
+        let sender: String
+        let verified: Bool
+        let wallet: String
+        let recipient: String
+        let messageId: String
+        let created: String
+        let expires: String
+        let expired: Bool
+        let format: String
+        let contentBytes: Int
+        let paddingBytes: Int
+        let envelopeBytes: Int
+        let chunks: Int
+        let compressionRatio: Double?
+        let output: String?
+
+        var text: String {
+            """
+            from \(sender) (signature verified) to wallet \(wallet)
+              message \(messageId), created \(created)\(expired ? ", expired \(expires)" : "")
+              \(contentBytes) bytes (\(format)\(compressionRatio.map { String(format: ", ratio %.3f", $0) } ?? "")) from a \(envelopeBytes)-byte message
+            """
+        }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let expected = try expectFrom.map { try Address($0) }
+            let store = WalletStore.current
+            let input = try EnvelopeInput.open(file)
+            let reader = try EnvelopeReader(source: input.source)
+            let (name, key) = try Identities.unlock(reader, candidates: wallet, store: store, passwords: passwords)
+            let output = try BinaryOutput(
+                path: outputPath, mode: 0o600, overwrite: force, what: "the received data", hint: "redirect it or use -o FILE")
+            let opened = try reader.readPayload(into: output.write)
+            if let expected, opened.sender != expected {
+                throw CommandError(.checkFailed, "the message is from \(opened.sender), not \(expected) (--expect-from)")
+            }
+            try output.commit(overwrite: force)
+            let report = Report(opened, wallet: name, recipient: key.publicKey.address, output: outputPath)
+            let text = json.json ? try Output.json(report) : report.text
+            if outputPath != nil { print(text) } else { Output.printToStandardError(text) }
+        }
+    }
+}
+
+extension Recv.Report {
+    init(_ opened: EnvelopeReader.Opened, wallet: String, recipient: Address, output: String?) {
+        let compressed = opened.payloadByteCount - opened.paddingByteCount - 1
+        self.init(
+            sender: opened.sender.checksummed, verified: true, wallet: wallet, recipient: recipient.checksummed,
+            messageId: Hex.encode(opened.header.messageID), created: TimeText.format(opened.header.created),
+            expires: TimeText.format(opened.header.expires), expired: opened.header.expires < Date(),
+            format: opened.format == .zstd ? "zstd" : "raw", contentBytes: opened.contentByteCount,
+            paddingBytes: opened.paddingByteCount, envelopeBytes: opened.envelopeByteCount, chunks: opened.dataChunkCount + 1,
+            compressionRatio: opened.contentByteCount > 0 ? Double(compressed) / Double(opened.contentByteCount) : nil,
+            output: output)
+    }
+}
+
+/// Picks and unlocks the wallet a message is for.
+enum Identities {
+    /// Named stanzas: unlocks only the wallet they name. Hidden recipients: unlocks each candidate
+    /// in turn and tries it on every stanza.
+    static func unlock(
+        _ reader: EnvelopeReader, candidates: [String], store: WalletStore, passwords: PasswordOptions
+    ) throws -> (String, PrivateKey) {
+        let names = candidates.isEmpty ? store.names() : candidates
+        guard !names.isEmpty else { throw CommandError(.notFoundOrExists, "no wallets in \(store.home.path) to open the message with") }
+        for name in names {
+            let file = try store.load(name)
+            if !reader.header.hiddenRecipients {
+                guard let address = file.address, reader.names(address) else { continue }
+            }
+            let (_, key) = try store.unlock(name, passwords: passwords)
+            if try reader.unlock(with: key) { return (name, key) }
+        }
+        let recipients = reader.header.stanzas.compactMap(\.recipient).map(\.checksummed)
+        let list = recipients.isEmpty ? "hidden recipients" : "recipients \(recipients.joined(separator: ", "))"
+        throw CommandError(
+            .notFoundOrExists,
+            "none of the wallets (\(names.joined(separator: ", "))) is a recipient of this message (\(list))")
+    }
+}
