@@ -45,9 +45,22 @@ struct ConetProcess {
     /// Runs `conet` with `arguments`, feeding `stdin`, with extra environment variables.
     @discardableResult
     func run(_ arguments: [String], stdin: Data = Data(), environment: [String: String] = [:]) throws -> Result {
+        try launch(Self.binary, arguments, stdin: stdin, environment: environment)
+    }
+
+    /// Runs a bash script with `$CONET` naming the binary, for pipelines and process limits.
+    @discardableResult
+    func shell(_ script: String, environment: [String: String] = [:]) throws -> Result {
+        var environment = environment
+        environment["CONET"] = Self.binary.path
+        return try launch(URL(fileURLWithPath: "/bin/bash"), ["-o", "pipefail", "-c", script], stdin: Data(), environment: environment)
+    }
+
+    private func launch(_ executable: URL, _ arguments: [String], stdin: Data, environment: [String: String]) throws -> Result {
         let process = Process()
-        process.executableURL = Self.binary
+        process.executableURL = executable
         process.arguments = arguments
+        process.currentDirectoryURL = home
         var env = ProcessInfo.processInfo.environment
         env["CONET_HOME"] = home.path
         env.removeValue(forKey: "CONET_PASSWORD")
@@ -59,15 +72,21 @@ struct ConetProcess {
         process.standardOutput = output
         process.standardError = errors
         try process.run()
-        // Read both pipes concurrently so neither fills up and stalls the child.
+        // Feed stdin and drain stderr on their own threads while this one drains stdout, so no
+        // pipe fills up and stalls the child (or us).
         nonisolated(unsafe) var errorData = Data()
         let errorReader = Thread { errorData = errors.fileHandleForReading.readDataToEndOfFile() }
         errorReader.start()
-        input.fileHandleForWriting.write(stdin)
-        try input.fileHandleForWriting.close()
+        // A child that fails early stops reading: ignore SIGPIPE and the write error it causes.
+        signal(SIGPIPE, SIG_IGN)
+        let inputWriter = Thread {
+            try? input.fileHandleForWriting.write(contentsOf: stdin)
+            try? input.fileHandleForWriting.close()
+        }
+        inputWriter.start()
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        while errorReader.isExecuting || !errorReader.isFinished { usleep(1000) }
+        while !errorReader.isFinished || !inputWriter.isFinished { usleep(1000) }
         return Result(status: process.terminationStatus, stdout: outputData, stderr: String(decoding: errorData, as: UTF8.self))
     }
 }

@@ -33,6 +33,24 @@ import ConetCore
         #expect(decompressor.outputByteCount == Self.corpus.count)
     }
 
+    /// Output that is an exact multiple of the decoder's 128 KiB output buffer makes it call zstd
+    /// once more after the frame ended; that extra call must not make the frame look unfinished.
+    @Test func outputFillingTheBufferExactlyStillFinishes() throws {
+        for size in [131_072, 262_144, 3 * 131_072] {
+            let input = (0..<size).map { UInt8(truncatingIfNeeded: $0 % 251) }
+            let compressed = try ZstdCompressor.compress(input)
+            #expect(try ZstdDecompressor.decompress(compressed) == input, "size \(size)")
+            // Fed in pieces too: the frame's end may arrive in a call of its own.
+            let decoder = try ZstdDecompressor()
+            var out: [UInt8] = []
+            for start in stride(from: 0, to: compressed.count, by: 1000) {
+                try decoder.decompress(Array(compressed[start..<min(compressed.count, start + 1000)])) { out += $0 }
+            }
+            try decoder.finish()
+            #expect(out == input)
+        }
+    }
+
     @Test func emptyInputRoundTrips() throws {
         #expect(try ZstdDecompressor.decompress(try ZstdCompressor.compress([UInt8]())).isEmpty)
     }

@@ -42,13 +42,16 @@ public final class ZstdDecompressor {
             // (then zstd may hold more decoded data internally).
             while inBuffer.pos < inBuffer.size || outputFull {
                 let capacity = outputBuffer.count
+                let consumedBefore = inBuffer.pos
                 let (hint, produced) = try outputBuffer.withUnsafeMutableBytes { out in
                     var outBuffer = ZSTD_outBuffer(dst: out.baseAddress, size: capacity, pos: 0)
                     let hint = ZSTD_decompressStream(context, &outBuffer, &inBuffer)
                     try check(hint)
                     return (hint, outBuffer.pos)
                 }
-                pendingHint = hint
+                // A call that neither read nor wrote (made after a full output buffer) reports
+                // the next frame's header size even when the last frame ended: keep the old hint.
+                if produced > 0 || inBuffer.pos > consumedBefore { pendingHint = hint }
                 outputFull = produced == capacity
                 if produced > 0 {
                     outputByteCount += produced
