@@ -5,34 +5,55 @@ import Foundation
 /// a temporary name and renamed into place only after everything verified.
 final class BinaryOutput: @unchecked Sendable {
     private let staged: StagedFile?
-    private let standardOutput = FileDescriptorWriter(descriptor: STDOUT_FILENO, name: "standard output")
+    private let direct: FileDescriptorWriter?
     let path: String?
 
     /// - Parameters:
-    ///   - path: the file to create, or nil for standard output.
+    ///   - path: the file to create; nil or `-` for standard output. A path naming something other
+    ///     than a regular file (`/dev/null`, a FIFO) is written directly, never replaced.
     ///   - overwrite: whether an existing file may be replaced (checked now, and again at commit).
     ///   - what: the kind of bytes, for the terminal refusal ("an encrypted message").
     init(path: String?, mode: mode_t, overwrite: Bool, what: String, hint: String) throws {
         self.path = path
-        if let path {
+        if let path, path != "-" {
+            if let device = try Self.openIfNotRegular(path) {
+                guard !Terminal.isTerminal(device.descriptor) else {
+                    throw CommandError(.invalidInput, "refusing to write \(what) to a terminal; \(hint)")
+                }
+                staged = nil
+                direct = device
+                return
+            }
             let url = URL(fileURLWithPath: path)
             if !overwrite && FileManager.default.fileExists(atPath: url.path) { throw FileError.exists(path) }
             let staged = try StagedFile(destination: url, mode: mode)
             Interruption.removeOnSignal(staged.temporaryPath)
             self.staged = staged
-        } else {
-            guard !Terminal.isTerminal(STDOUT_FILENO) else {
-                throw CommandError(.invalidInput, "refusing to write \(what) to a terminal; \(hint)")
-            }
-            staged = nil
+            direct = nil
+            return
         }
+        guard !Terminal.isTerminal(STDOUT_FILENO) else {
+            throw CommandError(.invalidInput, "refusing to write \(what) to a terminal; \(hint)")
+        }
+        staged = nil
+        direct = FileDescriptorWriter(descriptor: STDOUT_FILENO, name: "standard output")
+    }
+
+    /// Opens `path` for writing when it exists and is not a regular file (a device such as
+    /// /dev/null, a FIFO): such a path is written in place, never replaced by a rename.
+    static func openIfNotRegular(_ path: String) throws -> FileDescriptorWriter? {
+        var status = stat()
+        guard stat(path, &status) == 0, (status.st_mode & S_IFMT) != S_IFREG else { return nil }
+        let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw FileError.io("cannot open \(path): \(String(cString: strerror(errno)))") }
+        return FileDescriptorWriter(descriptor: descriptor, name: path)
     }
 
     func write(_ bytes: [UInt8]) throws {
-        if let staged { try staged.write(bytes) } else { try standardOutput.write(bytes) }
+        if let staged { try staged.write(bytes) } else { try direct!.write(bytes) }
     }
 
-    /// Gives a staged file its name; nothing to do for standard output.
+    /// Gives a staged file its name; nothing to do for standard output or a device.
     func commit(overwrite: Bool) throws {
         try staged?.commit(overwrite: overwrite)
         Interruption.clear()

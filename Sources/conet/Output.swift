@@ -25,7 +25,9 @@ enum Output {
 
     /// Writes `data` to the file at `path` (atomically, with `mode`) or, without a path, to stdout.
     static func write(_ data: Data, to path: String?, mode: mode_t, overwrite: Bool) throws {
-        if let path {
+        if let path, let device = try BinaryOutput.openIfNotRegular(path) {
+            try device.write(data)
+        } else if let path {
             try AtomicFile.write(data, to: URL(fileURLWithPath: path), mode: mode, overwrite: overwrite)
         } else {
             FileHandle.standardOutput.write(data)

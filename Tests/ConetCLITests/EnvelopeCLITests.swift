@@ -131,6 +131,10 @@ import Testing
         let forced = try conet.run(["recv", "-o", "out.bin", "--force"], password: "pw", stdin: sent.stdout)
         #expect(forced.status == 0)
         #expect(try Data(contentsOf: URL(fileURLWithPath: existing)) == data)
+        // A device is written in place, never replaced by a rename.
+        let toNull = try conet.run(["recv", "-o", "/dev/null", "--force"], password: "pw", stdin: sent.stdout)
+        #expect(toNull.status == 0, "\(toNull.stderr)")
+        #expect(try FileManager.default.attributesOfItem(atPath: "/dev/null")[.type] as? FileAttributeType == .typeCharacterSpecial)
     }
 
     @Test func strictArmorIsDetectedAndChecked() throws {
