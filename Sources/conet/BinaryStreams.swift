@@ -71,7 +71,7 @@ enum EnvelopeInput {
 
     static func open(_ path: String) throws -> Opened {
         let counter = try descriptorSource(path)
-        let peekable = PeekableSource(counter)
+        let peekable = PeekableSource(ReadAheadSource(counter))
         let armored = Armor.isArmored(prefix: try peekable.peek(64))
         return Opened(source: armored ? ArmorReader(peekable) : peekable, armored: armored, counter: counter)
     }

@@ -99,7 +99,7 @@ struct Send: ParsableCommand {
             options.pad = pad
             options.hideRecipients = hideRecipients
             let senderName = try store.resolveName(from)
-            let source = try EnvelopeInput.descriptorSource(file)
+            let source = ReadAheadSource(try EnvelopeInput.descriptorSource(file))
             let output = try BinaryOutput(
                 path: outputPath, mode: 0o644, overwrite: force, what: "an encrypted message",
                 hint: "redirect it, use -o FILE, or --armor")

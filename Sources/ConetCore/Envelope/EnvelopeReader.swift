@@ -76,16 +76,35 @@ public final class EnvelopeReader {
     }
 
     /// Decrypts, verifies and decompresses the payload, handing content to `sink` in order.
+    ///
+    /// Three stages overlap on two cores: this thread reads and decrypts, one background thread
+    /// hashes the ciphertext for the signature, another decompresses and calls `sink` (one call
+    /// at a time, in order; every call has returned before this method returns or throws).
     /// - Parameter maxContentBytes: refuse content beyond this size (a decompression bomb guard).
     /// - Throws: `EnvelopeError` naming the failed check, or whatever `sink` or the source throws.
     public func readPayload(maxContentBytes: Int = .max, into sink: ([UInt8]) throws -> Void) throws -> Opened {
+        try withoutActuallyEscaping(sink) { sink in
+            nonisolated(unsafe) let sink = sink
+            return try readPayload(maxContentBytes: maxContentBytes, sink: { try sink($0) })
+        }
+    }
+
+    private func readPayload(maxContentBytes: Int, sink: @escaping @Sendable ([UInt8]) throws -> Void) throws -> Opened {
         guard let payloadKey, let stanzaIndex else { preconditionFailure("EnvelopeReader.readPayload before a successful unlock") }
         let decryptor = try SecretStreamDecryptor(key: payloadKey, header: header.streamHeader)
-        let worker = SerialWorker()
+        let hasher = SerialWorker()
+        let decoder = SerialWorker()
+        // Whatever happens, no job may still hold `sink` once this method has returned.
+        defer {
+            try? hasher.drain()
+            try? decoder.drain()
+        }
         let transcript = TranscriptHash()
         let headerBytes = header.bytes
-        try worker.submit { transcript.update(headerBytes) }
-        var content = ContentDecoder(maxContentBytes: maxContentBytes)
+        let content = ContentDecoder(maxContentBytes: maxContentBytes)
+        var hashing = WorkBatcher<[UInt8]>(worker: hasher) { transcript.update($0) }
+        var decoding = WorkBatcher<[UInt8]>(worker: decoder) { try content.take($0, sink: sink) }
+        try hashing.add(headerBytes)
         let fullChunk = header.chunkSize + SecretStreamEncryptor.chunkOverhead
         let trailerChunk = EnvelopeTrailer.byteCount + SecretStreamEncryptor.chunkOverhead
         var index = 0
@@ -93,7 +112,7 @@ public final class EnvelopeReader {
 
         func openData(_ sealed: [UInt8], last: Bool) throws {
             envelopeByteCount += sealed.count
-            try worker.submit { transcript.update(sealed) }
+            try hashing.add(sealed)
             let plaintext: [UInt8], tag: SecretStreamTag
             do { (plaintext, tag) = try decryptor.pullTagged(sealed) } catch { throw EnvelopeError.chunkAltered(index: index) }
             if last && tag != .push {
@@ -103,7 +122,7 @@ public final class EnvelopeReader {
                 throw EnvelopeError.badChunkSequence("chunk \(index) is tagged \(tag) but more data follows")
             }
             index += 1
-            try content.take(plaintext[...], sink: sink)
+            try decoding.add(plaintext)
         }
 
         // Data chunks are all full-size except the last; the trailer chunk has a fixed size. Read
@@ -133,11 +152,14 @@ public final class EnvelopeReader {
         do { (trailerPlaintext, tag) = try decryptor.pullTagged(current) } catch { throw EnvelopeError.chunkAltered(index: index) }
         guard tag == .final else { throw EnvelopeError.badChunkSequence("the trailer chunk is not tagged final") }
         let trailer = try EnvelopeTrailer(bytes: trailerPlaintext)
+        try decoding.flush()
+        try decoder.drain()
         let padding = try content.finish(paddingByteCount: trailer.paddingByteCount, sink: sink)
         guard UInt64(content.contentByteCount) == trailer.contentByteCount else {
             throw EnvelopeError.badPayload("\(content.contentByteCount) content bytes, but the trailer says \(trailer.contentByteCount)")
         }
-        try worker.drain()
+        try hashing.flush()
+        try hasher.drain()
         let digest = transcript.finalize(
             trailerFields: EnvelopeTrailer.signedFields(
                 paddingByteCount: trailer.paddingByteCount, contentByteCount: trailer.contentByteCount, sender: trailer.sender))
@@ -153,7 +175,9 @@ public final class EnvelopeReader {
 /// Turns authenticated payload plaintext into content: reads the format byte, holds back runs of
 /// zeros (the padding is a zero run at the very end, whose length only the trailer tells) and
 /// decompresses. Memory stays constant: a zero run is kept as a count.
-private struct ContentDecoder {
+///
+/// Used by one thread at a time: the decoding worker, then (after it drained) the reader.
+private final class ContentDecoder: @unchecked Sendable {
     let maxContentBytes: Int
     var format: EnvelopeFormat.ContentFormat?
     var decompressor: ZstdDecompressor?
@@ -165,9 +189,9 @@ private struct ContentDecoder {
         self.maxContentBytes = maxContentBytes
     }
 
-    mutating func take(_ plaintext: ArraySlice<UInt8>, sink: ([UInt8]) throws -> Void) throws {
+    func take(_ plaintext: [UInt8], sink: ([UInt8]) throws -> Void) throws {
         payloadByteCount += plaintext.count
-        var body = plaintext
+        var body = plaintext[...]
         if format == nil {
             guard let first = body.first else { throw EnvelopeError.badPayload("the first chunk is empty") }
             guard let known = EnvelopeFormat.ContentFormat(rawValue: first) else {
@@ -182,14 +206,19 @@ private struct ContentDecoder {
         if let last = body.lastIndex(where: { $0 != 0 }) {
             try releaseZeros(pendingZeros, sink: sink)
             pendingZeros = body.endIndex - last - 1
-            try deliver(body[...last], sink: sink)
+            // The common case, a whole chunk of content, goes on without a copy.
+            if body.startIndex == 0 && pendingZeros == 0 {
+                try deliver(plaintext[...], whole: plaintext, sink: sink)
+            } else {
+                try deliver(body[...last], sink: sink)
+            }
         } else {
             pendingZeros += body.count
         }
     }
 
     /// Checks that the content ends with the trailer's padding and flushes the rest.
-    mutating func finish(paddingByteCount: UInt64, sink: ([UInt8]) throws -> Void) throws -> Int {
+    func finish(paddingByteCount: UInt64, sink: ([UInt8]) throws -> Void) throws -> Int {
         guard format != nil else { throw EnvelopeError.badPayload("the payload is empty") }
         guard UInt64(pendingZeros) >= paddingByteCount else {
             throw EnvelopeError.badPayload("the trailer claims \(paddingByteCount) bytes of padding, but the payload ends in \(pendingZeros) zero bytes")
@@ -202,7 +231,7 @@ private struct ContentDecoder {
         return Int(paddingByteCount)
     }
 
-    private mutating func releaseZeros(_ count: Int, sink: ([UInt8]) throws -> Void) throws {
+    private func releaseZeros(_ count: Int, sink: ([UInt8]) throws -> Void) throws {
         var left = count
         let block = [UInt8](repeating: 0, count: min(count, 65536))
         while left > 0 {
@@ -212,7 +241,7 @@ private struct ContentDecoder {
         }
     }
 
-    private mutating func deliver(_ bytes: ArraySlice<UInt8>, sink: ([UInt8]) throws -> Void) throws {
+    private func deliver(_ bytes: ArraySlice<UInt8>, whole: [UInt8]? = nil, sink: ([UInt8]) throws -> Void) throws {
         guard !bytes.isEmpty else { return }
         if let decompressor {
             var produced = 0
@@ -230,7 +259,7 @@ private struct ContentDecoder {
             guard contentByteCount <= maxContentBytes else {
                 throw EnvelopeError.badPayload("the content exceeds the limit of \(maxContentBytes) bytes")
             }
-            try sink(Array(bytes))
+            try sink(whole ?? Array(bytes))
         }
     }
 }

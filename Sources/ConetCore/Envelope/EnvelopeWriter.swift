@@ -39,6 +39,7 @@ public final class EnvelopeWriter {
     private var dataChunkCount = 0
     private var envelopeByteCount = 0
     private var finished = false
+    private var outgoing: WorkBatcher<[UInt8]>
 
     /// Starts a message from `sender` to `recipients` and writes its header to `output`.
     /// - Throws: `EnvelopeError.invalidOptions` for no recipients, too many, or bad option values.
@@ -77,6 +78,10 @@ public final class EnvelopeWriter {
         self.sender = sender
         self.options = options
         self.output = output
+        outgoing = WorkBatcher(worker: worker) { [transcript] bytes in
+            transcript.update(bytes)
+            try output(bytes)
+        }
         chunkSize = 1 << Int(options.chunkSizeLog)
 
         let fileKey = SecretBytes(randomBytes(EnvelopeFormat.fileKeyByteCount))
@@ -138,6 +143,7 @@ public final class EnvelopeWriter {
             }
         }
         try seal(chunk, tag: .push)
+        try outgoing.flush()
         try worker.drain()
         let fields = EnvelopeTrailer.signedFields(
             paddingByteCount: UInt64(padding), contentByteCount: UInt64(contentByteCount), sender: sender.publicKey.address)
@@ -192,6 +198,12 @@ public final class EnvelopeWriter {
         payloadByteCount += bytes.count
         var offset = 0
         while offset < bytes.count {
+            // A whole chunk with more input after it is sealed straight from the input, uncopied.
+            if chunk.isEmpty && bytes.count - offset > chunkSize {
+                try seal(bytes[offset..<(offset + chunkSize)], tag: .message)
+                offset += chunkSize
+                continue
+            }
             if chunk.count == chunkSize {
                 try seal(chunk, tag: .message)
                 chunk.removeAll(keepingCapacity: true)
@@ -202,7 +214,7 @@ public final class EnvelopeWriter {
         }
     }
 
-    private func seal(_ plaintext: [UInt8], tag: SecretStreamTag) throws {
+    private func seal(_ plaintext: some ContiguousBytes, tag: SecretStreamTag) throws {
         dataChunkCount += 1
         try hashAndOutput(stream.push(plaintext, tag: tag))
     }
@@ -210,9 +222,6 @@ public final class EnvelopeWriter {
     /// Hands signed bytes (the header, then each data chunk) to the worker, in order.
     private func hashAndOutput(_ bytes: [UInt8]) throws {
         envelopeByteCount += bytes.count
-        try worker.submit { [transcript, output] in
-            transcript.update(bytes)
-            try output(bytes)
-        }
+        try outgoing.add(bytes)
     }
 }

@@ -47,3 +47,33 @@ final class SerialWorker: @unchecked Sendable {
         if let failure = currentFailure { throw failure }
     }
 }
+
+/// Groups items into one `SerialWorker` job per `size` items, so the threads wake each other
+/// once per batch instead of once per chunk.
+struct WorkBatcher<Item: Sendable> {
+    let worker: SerialWorker
+    let size: Int
+    let body: @Sendable (Item) throws -> Void
+    private var items: [Item] = []
+
+    init(worker: SerialWorker, size: Int = 4, body: @escaping @Sendable (Item) throws -> Void) {
+        self.worker = worker
+        self.size = size
+        self.body = body
+    }
+
+    mutating func add(_ item: Item) throws {
+        items.append(item)
+        if items.count >= size { try flush() }
+    }
+
+    /// Submits what is waiting; call before `worker.drain()`.
+    mutating func flush() throws {
+        guard !items.isEmpty else { return }
+        let batch = items
+        items.removeAll(keepingCapacity: true)
+        try worker.submit { [body] in
+            for item in batch { try body(item) }
+        }
+    }
+}

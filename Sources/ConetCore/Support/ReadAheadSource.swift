@@ -1,0 +1,77 @@
+import Foundation
+
+/// Reads another source on a background thread, a few blocks ahead of the consumer, so reading
+/// (a copy out of the kernel) overlaps with the consumer's work on the other core.
+public final class ReadAheadSource: ByteSource, @unchecked Sendable {
+    private let base: ByteSource
+    private let blockSize: Int
+    private let depth: Int
+    private let condition = NSCondition()
+    private var blocks: [[UInt8]] = []
+    private var ended = false
+    private var failure: (any Error)?
+    private var stopped = false
+    private var current: [UInt8] = []
+    private var offset = 0
+
+    public init(_ base: ByteSource, blockSize: Int = 256 * 1024, depth: Int = 4) {
+        self.base = base
+        self.blockSize = blockSize
+        self.depth = depth
+        let thread = Thread { [self] in fill() }
+        thread.name = "conet.read-ahead"
+        thread.start()
+    }
+
+    deinit {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    public func read(upTo count: Int) throws -> [UInt8] {
+        if offset == current.count {
+            condition.lock()
+            while blocks.isEmpty && !ended { condition.wait() }
+            if blocks.isEmpty {
+                defer { condition.unlock() }
+                if let failure { throw failure }
+                return []
+            }
+            current = blocks.removeFirst()
+            offset = 0
+            condition.broadcast()
+            condition.unlock()
+        }
+        // Hand over a whole block when asked for at least that much: no copy.
+        if offset == 0 && count >= current.count {
+            offset = current.count
+            return current
+        }
+        let end = min(current.count, offset + count)
+        defer { offset = end }
+        return Array(current[offset..<end])
+    }
+
+    private func fill() {
+        while true {
+            condition.lock()
+            while blocks.count >= depth && !stopped { condition.wait() }
+            let stop = stopped
+            condition.unlock()
+            if stop { return }
+            var block: [UInt8] = []
+            var error: (any Error)?
+            do { block = try base.read(upTo: blockSize) } catch let failed { error = failed }
+            condition.lock()
+            if let error { failure = error; ended = true }
+            else if block.isEmpty { ended = true }
+            else { blocks.append(block) }
+            condition.broadcast()
+            let done = ended
+            condition.unlock()
+            if done { return }
+        }
+    }
+}
