@@ -173,13 +173,13 @@ _conet() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    wallet|help)
+    wallet|send|recv|inspect|help)
         # Offer subcommand argument completions
         "_conet_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'wallet help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'wallet send recv inspect help' -- "${cur}"))
         ;;
     esac
 }
@@ -467,6 +467,78 @@ _conet_wallet_remove() {
     repeating_options=()
     non_repeating_options=()
     __conet_offer_flags_options 1
+}
+
+_conet_send() {
+    repeating_flags=()
+    non_repeating_flags=(--force --armor --no-compress --pad --hide-recipients --json -h --help)
+    repeating_options=(--to)
+    non_repeating_options=(--from -o --output --level --ttl --password-file)
+    __conet_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--to')
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '-o'|'--output')
+        return
+        ;;
+    '--level')
+        return
+        ;;
+    '--ttl')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    esac
+}
+
+_conet_recv() {
+    repeating_flags=()
+    non_repeating_flags=(--force --json -h --help)
+    repeating_options=(--wallet)
+    non_repeating_options=(--expect-from -o --output --password-file)
+    __conet_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--wallet')
+        return
+        ;;
+    '--expect-from')
+        return
+        ;;
+    '-o'|'--output')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    esac
+}
+
+_conet_inspect() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=(--wallet)
+    non_repeating_options=(--password-file)
+    __conet_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--wallet')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    esac
 }
 
 _conet_help() {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job as it exists today, in a throwaway CONET_HOME: two wallets, one signs a message
-# and a card, the other verifies both. Passwords come from CONET_PASSWORD, as a script would do it.
+# The main job as it exists today, in a throwaway CONET_HOME: two wallets sign, verify and swap
+# cards; then a real folder is sent from one to the other as a sealed message and received back
+# intact. Passwords come from CONET_PASSWORD, as a script would do it.
 set -euo pipefail
 CONET=${CONET:-.build/debug/conet}
 export CONET_HOME=$(mktemp -d)
@@ -34,3 +35,27 @@ cat "$CONET_HOME/alice.card"
 step "alice's keystore, as geth, MetaMask and Foundry read it"
 "$CONET" wallet export alice --format keystore | sed -n 1,8p
 echo "  ..."
+
+step "alice sends a folder to bob's card: tar | conet send > project.conet"
+"$CONET" wallet card bob -o "$CONET_HOME/bob.card"
+tar -C "$(dirname "$(realpath "$0")")/.." -c Sources docs | "$CONET" send --from alice --to "$CONET_HOME/bob.card" --json > "$CONET_HOME/project.conet"
+ls -l "$CONET_HOME/project.conet" | awk '{print $5 " bytes sealed"}'
+
+step "what anyone can see in it (no key)"
+"$CONET" inspect "$CONET_HOME/project.conet"
+
+step "bob receives it: conet recv < project.conet | tar x (report as JSON)"
+mkdir "$CONET_HOME/received"
+"$CONET" recv --wallet bob --expect-from "$alice" --json < "$CONET_HOME/project.conet" 2> "$CONET_HOME/report.json" | tar -C "$CONET_HOME/received" -x
+cat "$CONET_HOME/report.json"
+diff -r "$(dirname "$(realpath "$0")")/../Sources" "$CONET_HOME/received/Sources" && echo "(the received folder is identical)"
+
+step "one flipped byte is caught, and no output file is left"
+python3 -c 'import sys; b=bytearray(open(sys.argv[1],"rb").read()); b[len(b)//2]^=1; open(sys.argv[2],"wb").write(b)' \
+  "$CONET_HOME/project.conet" "$CONET_HOME/damaged.conet"
+status=0
+"$CONET" recv --wallet bob "$CONET_HOME/damaged.conet" -o "$CONET_HOME/damaged.tar" || status=$?
+if [ "$status" -eq 0 ] || [ -e "$CONET_HOME/damaged.tar" ]; then
+  echo "a damaged message was accepted!" >&2; exit 1
+fi
+echo "(rejected with exit $status; damaged.tar does not exist)"
