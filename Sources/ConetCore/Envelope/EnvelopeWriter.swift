@@ -181,7 +181,9 @@ public final class EnvelopeWriter {
             case .zstd(let l), .automatic(let l): level = l
             case .none: level = 3
             }
-            compressor = try ZstdCompressor(level: level, checksum: false, workers: options.compressionWorkers)
+            // 2 MiB jobs keep multithreaded compression within a few tens of MiB at any level.
+            compressor = try ZstdCompressor(
+                level: level, checksum: false, workers: options.compressionWorkers, jobSize: 2 << 20)
         }
     }
 

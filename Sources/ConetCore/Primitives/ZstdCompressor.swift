@@ -21,7 +21,9 @@ public final class ZstdCompressor {
     ///   - level: compression level (default 3, zstd's own default).
     ///   - checksum: append a content checksum to each frame (detects corruption on its own).
     ///   - workers: background threads; ignored when the library is single-threaded.
-    public init(level: Int = 3, checksum: Bool = true, workers: Int = 0) throws(CompressionError) {
+    ///   - jobSize: input bytes per background job (0: zstd's default, 4× the window). Each worker
+    ///     holds about two jobs, so this bounds the memory multithreading costs.
+    public init(level: Int = 3, checksum: Bool = true, workers: Int = 0, jobSize: Int = 0) throws(CompressionError) {
         guard Self.levels.contains(level) else { throw .invalidLevel(level, range: Self.levels) }
         guard let context = ZSTD_createCCtx() else { throw .library("out of memory creating a compression context") }
         self.context = context
@@ -30,6 +32,7 @@ public final class ZstdCompressor {
         try Self.check(ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, checksum ? 1 : 0))
         if workers > 0 && Self.supportsWorkers {
             try Self.check(ZSTD_CCtx_setParameter(context, ZSTD_c_nbWorkers, Int32(workers)))
+            if jobSize > 0 { try Self.check(ZSTD_CCtx_setParameter(context, ZSTD_c_jobSize, Int32(jobSize))) }
         }
     }
 
