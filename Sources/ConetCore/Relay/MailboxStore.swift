@@ -1,0 +1,75 @@
+import Foundation
+
+/// A message accepted by a relay, waiting in its owner's mailbox.
+public struct Deposit: Sendable {
+    public enum Body: Sendable {
+        /// Small envelopes live in the index row itself (one fsync per commit group).
+        case inline([UInt8])
+        /// Large ones were streamed to a staged file, already fsynced; the store moves it in place.
+        case file(URL)
+    }
+
+    public let id: [UInt8]
+    public let mailbox: Address
+    public let size: Int
+    public let received: Date
+    public let expires: Date
+    public let body: Body
+
+    public init(id: [UInt8], mailbox: Address, size: Int, received: Date, expires: Date, body: Body) {
+        self.id = id
+        self.mailbox = mailbox
+        self.size = size
+        self.received = received
+        self.expires = expires
+        self.body = body
+    }
+}
+
+/// Where a stored envelope's bytes are.
+public enum StoredBody: Sendable {
+    case inline([UInt8])
+    case file(URL, size: Int)
+}
+
+/// Limits a store enforces atomically with each deposit.
+public struct MailboxQuota: Sendable {
+    public var maxBytes: Int
+    public var maxCount: Int
+
+    public init(maxBytes: Int, maxCount: Int) {
+        self.maxBytes = maxBytes
+        self.maxCount = maxCount
+    }
+}
+
+/// Why a store refused a deposit.
+public enum MailboxStoreError: Error, Equatable, Sendable, LocalizedError {
+    case quotaExceeded(String)
+    case duplicate
+    case storage(String)
+
+    public var errorDescription: String? {
+        switch self {
+        case .quotaExceeded(let why): "mailbox quota exceeded: \(why)"
+        case .duplicate: "a message with this id is already stored"
+        case .storage(let why): "relay storage: \(why)"
+        }
+    }
+}
+
+/// The relay's durable state: mailboxes of envelopes, published cards, and message ids seen.
+/// `commit` returns only once the deposit would survive a crash or power loss; nothing
+/// acknowledged is ever lost. SQLite is the embedded implementation; a PostgreSQL one can follow.
+public protocol MailboxStore: Sendable {
+    /// Makes a deposit durable, checking the quota and duplicate ids in the same transaction.
+    func commit(_ deposit: Deposit, quota: MailboxQuota) async throws
+    func list(mailbox: Address, limit: Int) async throws -> [MailboxEntry]
+    func body(id: [UInt8], mailbox: Address) async throws -> StoredBody?
+    /// Deletes an acknowledged message; false if it was not there.
+    func delete(id: [UInt8], mailbox: Address) async throws -> Bool
+    /// Drops expired messages; returns how many.
+    func purgeExpired(now: Date) async throws -> Int
+    func putCard(address: Address, json: [UInt8]) async throws
+    func card(address: Address) async throws -> [UInt8]?
+}

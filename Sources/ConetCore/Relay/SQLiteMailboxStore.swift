@@ -1,0 +1,223 @@
+import Foundation
+import GRDB
+
+/// The embedded store: SQLite in WAL mode with `synchronous = FULL` under the relay's data folder.
+/// Deposits arriving together are committed in one transaction (one fsync for the group), so
+/// throughput survives durability. Bodies over `inlineLimit` are files in `bodies/`, fsynced and
+/// renamed in before their row commits; orphans from a crash are removed at start.
+public final class SQLiteMailboxStore: MailboxStore, @unchecked Sendable {
+    public let folder: URL
+    private let pool: DatabasePool
+    private let committer: GroupCommitter
+    var bodiesFolder: URL { folder.appendingPathComponent("bodies") }
+    /// Staged uploads; on the same file system as `bodies/`.
+    public var stagingFolder: URL { folder.appendingPathComponent("tmp") }
+
+    public init(folder: URL) throws {
+        self.folder = folder
+        try AtomicFile.ensureFolder(folder)
+        try AtomicFile.ensureFolder(folder.appendingPathComponent("bodies"))
+        try AtomicFile.ensureFolder(folder.appendingPathComponent("tmp"))
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        configuration.busyMode = .timeout(10)
+        pool = try DatabasePool(path: folder.appendingPathComponent("relay.sqlite").path, configuration: configuration)
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE message (
+                  id BLOB PRIMARY KEY NOT NULL,
+                  mailbox BLOB NOT NULL,
+                  size INTEGER NOT NULL,
+                  received INTEGER NOT NULL,
+                  expires INTEGER NOT NULL,
+                  body BLOB,
+                  file TEXT
+                );
+                CREATE INDEX message_mailbox ON message(mailbox, received);
+                CREATE INDEX message_expires ON message(expires);
+                CREATE TABLE card (address BLOB PRIMARY KEY NOT NULL, json BLOB NOT NULL, updated INTEGER NOT NULL);
+                """)
+        }
+        try migrator.migrate(pool)
+        committer = GroupCommitter(pool: pool, bodies: folder.appendingPathComponent("bodies"))
+        try removeOrphans()
+    }
+
+    public func commit(_ deposit: Deposit, quota: MailboxQuota) async throws {
+        try await committer.commit(deposit, quota: quota)
+    }
+
+    public func list(mailbox: Address, limit: Int) async throws -> [MailboxEntry] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT id, size, received FROM message WHERE mailbox = ? ORDER BY received, rowid LIMIT ?",
+                arguments: [Data(mailbox.bytes), limit]
+            ).map { row in
+                MailboxEntry(id: [UInt8](row["id"] as Data), size: UInt64(row["size"] as Int64), received: UInt64(row["received"] as Int64))
+            }
+        }
+    }
+
+    public func body(id: [UInt8], mailbox: Address) async throws -> StoredBody? {
+        let bodies = bodiesFolder
+        return try await pool.read { db in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT size, body, file FROM message WHERE id = ? AND mailbox = ?", arguments: [Data(id), Data(mailbox.bytes)])
+            else { return nil }
+            if let data = row["body"] as Data? { return .inline([UInt8](data)) }
+            let name: String = row["file"]
+            return .file(bodies.appendingPathComponent(name), size: Int(row["size"] as Int64))
+        }
+    }
+
+    public func delete(id: [UInt8], mailbox: Address) async throws -> Bool {
+        let file: String?? = try await pool.write { db in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT file FROM message WHERE id = ? AND mailbox = ?", arguments: [Data(id), Data(mailbox.bytes)])
+            else { return nil }
+            try db.execute(sql: "DELETE FROM message WHERE id = ?", arguments: [Data(id)])
+            return .some(row["file"] as String?)
+        }
+        guard let file else { return false }
+        if let name = file { unlink(bodiesFolder.appendingPathComponent(name).path) }
+        return true
+    }
+
+    public func purgeExpired(now: Date) async throws -> Int {
+        let cutoff = Int64(now.timeIntervalSince1970)
+        let files: [String?] = try await pool.write { db in
+            let files = try String?.fetchAll(db, sql: "SELECT file FROM message WHERE expires <= ?", arguments: [cutoff])
+            try db.execute(sql: "DELETE FROM message WHERE expires <= ?", arguments: [cutoff])
+            return files
+        }
+        for case let name? in files { unlink(bodiesFolder.appendingPathComponent(name).path) }
+        return files.count
+    }
+
+    public func putCard(address: Address, json: [UInt8]) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO card (address, json, updated) VALUES (?, ?, ?)",
+                arguments: [Data(address.bytes), Data(json), Int64(Date().timeIntervalSince1970)])
+        }
+    }
+
+    public func card(address: Address) async throws -> [UInt8]? {
+        try await pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT json FROM card WHERE address = ?", arguments: [Data(address.bytes)]).map { [UInt8]($0) }
+        }
+    }
+
+    /// Body files without a row (a crash between rename and commit) and staged uploads.
+    private func removeOrphans() throws {
+        let known = Set(try pool.read { db in try String.fetchAll(db, sql: "SELECT file FROM message WHERE file IS NOT NULL") })
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: bodiesFolder.path)) ?? [] where !known.contains(name) {
+            unlink(bodiesFolder.appendingPathComponent(name).path)
+        }
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: stagingFolder.path)) ?? [] {
+            unlink(stagingFolder.appendingPathComponent(name).path)
+        }
+    }
+}
+
+/// Gathers deposits that arrive while a commit is running and writes them in the next single
+/// transaction: one WAL fsync for the whole group instead of one per message.
+private actor GroupCommitter {
+    private let pool: DatabasePool
+    private let bodies: URL
+    private var pending: [(Deposit, MailboxQuota, CheckedContinuation<Void, any Error>)] = []
+    private var running = false
+
+    init(pool: DatabasePool, bodies: URL) {
+        self.pool = pool
+        self.bodies = bodies
+    }
+
+    func commit(_ deposit: Deposit, quota: MailboxQuota) async throws {
+        try await withCheckedThrowingContinuation { continuation in
+            pending.append((deposit, quota, continuation))
+            if !running {
+                running = true
+                Task { await self.run() }
+            }
+        }
+    }
+
+    private func run() async {
+        while !pending.isEmpty {
+            let batch = pending
+            pending = []
+            let results = await write(batch.map { ($0.0, $0.1) })
+            for (index, entry) in batch.enumerated() {
+                entry.2.resume(with: results[index])
+            }
+        }
+        running = false
+    }
+
+    /// Moves file bodies in (fsynced), then inserts every row in one transaction.
+    private func write(_ batch: [(Deposit, MailboxQuota)]) async -> [Result<Void, any Error>] {
+        let bodies = self.bodies
+        var results = [Result<Void, any Error>](repeating: .success(()), count: batch.count)
+        var movedFiles = false
+        for (index, (deposit, _)) in batch.enumerated() {
+            if case .file(let staged) = deposit.body {
+                if rename(staged.path, bodies.appendingPathComponent(Hex.encode(deposit.id)).path) != 0 {
+                    results[index] = .failure(MailboxStoreError.storage("cannot move the body in: \(String(cString: strerror(errno)))"))
+                }
+                movedFiles = true
+            }
+        }
+        if movedFiles { AtomicFile.syncFolder(bodies) }
+        let ready = results
+        do {
+            let outcome: [Result<Void, any Error>] = try await pool.write { db in
+                var outcome = ready
+                for (index, (deposit, quota)) in batch.enumerated() {
+                    guard case .success = outcome[index] else { continue }
+                    let mailbox = Data(deposit.mailbox.bytes)
+                    if try Bool.fetchOne(db, sql: "SELECT 1 FROM message WHERE id = ?", arguments: [Data(deposit.id)]) == true {
+                        outcome[index] = .failure(MailboxStoreError.duplicate)
+                        continue
+                    }
+                    let row = try Row.fetchOne(
+                        db, sql: "SELECT COUNT(*) AS count, COALESCE(SUM(size), 0) AS bytes FROM message WHERE mailbox = ?", arguments: [mailbox])!
+                    let count: Int = row["count"], bytes: Int = row["bytes"]
+                    if count + 1 > quota.maxCount {
+                        outcome[index] = .failure(MailboxStoreError.quotaExceeded("the mailbox holds \(count) messages (limit \(quota.maxCount))"))
+                        continue
+                    }
+                    if bytes + deposit.size > quota.maxBytes {
+                        outcome[index] = .failure(MailboxStoreError.quotaExceeded("\(bytes) + \(deposit.size) bytes is over the \(quota.maxBytes)-byte limit"))
+                        continue
+                    }
+                    var inline: Data?
+                    var file: String?
+                    switch deposit.body {
+                    case .inline(let bytes): inline = Data(bytes)
+                    case .file: file = Hex.encode(deposit.id)
+                    }
+                    try db.execute(
+                        sql: "INSERT INTO message (id, mailbox, size, received, expires, body, file) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        arguments: [
+                            Data(deposit.id), mailbox, deposit.size, Int64(deposit.received.timeIntervalSince1970),
+                            Int64(deposit.expires.timeIntervalSince1970), inline, file,
+                        ])
+                }
+                return outcome
+            }
+            // A refused file body must not stay behind.
+            for (index, (deposit, _)) in batch.enumerated() {
+                if case .failure = outcome[index], case .file = deposit.body {
+                    unlink(bodies.appendingPathComponent(Hex.encode(deposit.id)).path)
+                }
+            }
+            return outcome
+        } catch {
+            return batch.map { _ in .failure(MailboxStoreError.storage(error.localizedDescription)) }
+        }
+    }
+}
