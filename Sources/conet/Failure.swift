@@ -72,6 +72,15 @@ func exitStatus(for error: Error) -> ExitStatus {
         case .signatureMismatch, .stampTooWeak: return .checkFailed
         case .truncated, .headerAltered, .chunkAltered, .badChunkSequence, .badPayload, .decompression: return .authentication
         }
+    case let error as RelayError:
+        switch error {
+        case .badRelayAddress, .protocolViolation: return .invalidInput
+        case .wrongRelay: return .checkFailed
+        case .recordAltered: return .authentication
+        case .refused(let code, _):
+            return code == RelayMessage.ErrorCode.notFound.rawValue ? .notFoundOrExists : .checkFailed
+        case .connection: return .failure
+        }
     case is MnemonicError, is AddressError, is HexError, is DerivationPathError, is CompressionError:
         return .invalidInput
     default: return .failure

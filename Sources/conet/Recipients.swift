@@ -4,11 +4,12 @@ import Foundation
 /// Turns each `--to` into a public key: a card file, a contact (by address or name), a public key
 /// in hex, or a local wallet's name.
 enum Recipients {
-    static func resolve(_ specs: [String], store: WalletStore, now: Date = Date()) throws -> [PublicKey] {
-        try specs.map { try resolve($0, store: store, now: now) }
+    /// - Parameter relay: where to look up the card of a bare address that is not a contact.
+    static func resolve(_ specs: [String], store: WalletStore, relay: RelayClient? = nil, now: Date = Date()) throws -> [PublicKey] {
+        try specs.map { try resolve($0, store: store, relay: relay, now: now) }
     }
 
-    static func resolve(_ spec: String, store: WalletStore, now: Date) throws -> PublicKey {
+    static func resolve(_ spec: String, store: WalletStore, relay: RelayClient?, now: Date) throws -> PublicKey {
         let contacts = ContactBook(store: store)
         if spec.contains("/") || spec.hasSuffix(".json") || FileManager.default.fileExists(atPath: spec) {
             let card = try Card(json: Input.read(spec, limit: Card.maxSize, what: "card"))
@@ -21,6 +22,7 @@ enum Recipients {
                 try card.verify(now: now)
                 return card.publicKey
             } catch is ContactError {
+                if let relay { return try relay.lookupCard(address).publicKey }
                 throw CommandError(
                     .notFoundOrExists,
                     "no card for \(address): an address hides its key; add the card with 'conet wallet contacts add CARD'")

@@ -18,6 +18,12 @@ struct Recv: ParsableCommand {
             stream and the sender signature are checked at the end, so a non-zero exit means the \
             output must be discarded, as with age.
 
+            RELAY (--relay): logs in to the wallet's mailbox, fetches every message, verifies it, \
+            writes it durably (to -o DIR as DIR/MESSAGEID, or to standard output) and only then \
+            acknowledges it, which deletes it from the relay. A message that fails a check is \
+            reported and left on the relay. --follow keeps the session open and receives new \
+            messages as the relay pushes them. One report per message.
+
             REPORT: on standard error, or on standard output with -o. JSON (--json): {chunks, \
             compressionRatio, contentBytes, created, envelopeBytes, expired, expires, format, \
             messageId, output, paddingBytes, recipient, sender, verified, wallet}. \
@@ -48,6 +54,12 @@ struct Recv: ParsableCommand {
     @Argument(help: ArgumentHelp("The message, or - for standard input.", valueName: "FILE"))
     var file = "-"
 
+    @Option(help: ArgumentHelp("Fetch from this relay (0xADDRESS@host:port or a relay card file); -o then names a folder.", valueName: "RELAY"))
+    var relay: String?
+
+    @Flag(help: "With --relay: stay connected and receive messages as they arrive (until interrupted).")
+    var follow = false
+
     @OptionGroup var passwords: PasswordOptions
     @OptionGroup var json: JSONOption
 
@@ -77,7 +89,16 @@ struct Recv: ParsableCommand {
         }
     }
 
+    func validate() throws {
+        if follow && relay == nil { throw ValidationError("--follow needs --relay") }
+        if relay != nil && file != "-" { throw ValidationError("give either a FILE or --relay") }
+    }
+
     func run() throws {
+        if let relay {
+            try reportingErrors { try RelayReceiver(command: self, relay: relay).run() }
+            return
+        }
         try reportingErrors {
             let expected = try expectFrom.map { try Address($0) }
             let store = WalletStore.current
@@ -134,5 +155,70 @@ enum Identities {
         throw CommandError(
             .notFoundOrExists,
             "none of the wallets (\(names.joined(separator: ", "))) is a recipient of this message (\(list))")
+    }
+}
+
+/// `recv --relay`: fetch, verify, store durably, then acknowledge, message by message.
+struct RelayReceiver {
+    let command: Recv
+    let relay: String
+
+    func run() throws {
+        let store = WalletStore.current
+        let expected = try command.expectFrom.map { try Address($0) }
+        let name = try store.resolveName(command.wallet.first)
+        let (_, key) = try store.unlock(name, passwords: command.passwords)
+        let folder = command.outputPath.map { URL(fileURLWithPath: $0) }
+        if let folder { try AtomicFile.ensureFolder(folder, mode: 0o700) }
+        if folder == nil && Terminal.isTerminal(STDOUT_FILENO) {
+            throw CommandError(.invalidInput, "refusing to write the received data to a terminal; redirect it or use -o DIR")
+        }
+        let client = try RelayClient(endpoint: RelayTargets.endpoint(relay))
+        try client.login(key)
+        var lastFailure: (any Error)?
+        func drain() throws {
+            for entry in try client.list() {
+                do {
+                    try receive(entry, from: client, key: key, wallet: name, expected: expected, folder: folder)
+                } catch let error as RelayError {
+                    throw error
+                } catch {
+                    Output.printError("message \(Hex.encode(entry.id)) left on the relay: \(error.localizedDescription)")
+                    lastFailure = error
+                }
+            }
+        }
+        try drain()
+        if command.follow {
+            try client.subscribe()
+            while true {
+                if try client.nextNotification(timeout: 30) == nil { try client.ping() }
+                try drain()
+            }
+        }
+        if let lastFailure { throw lastFailure }
+    }
+
+    private func receive(
+        _ entry: MailboxEntry, from client: RelayClient, key: PrivateKey, wallet: String, expected: Address?, folder: URL?
+    ) throws {
+        let source = try client.fetch(entry.id)
+        // Whatever happens, read the message to its end so the session stays in step.
+        defer { while let rest = try? source.read(upTo: 1 << 20), !rest.isEmpty {} }
+        let reader = try EnvelopeReader(source: source)
+        guard try reader.unlock(with: key) else { throw EnvelopeError.notARecipient }
+        let path = folder?.appendingPathComponent(Hex.encode(entry.id)).path
+        // A message received before a crash but not yet acknowledged is simply written again.
+        let output = try BinaryOutput(path: path, mode: 0o600, overwrite: true, what: "the received data", hint: "use -o DIR")
+        let opened = try reader.readPayload(into: output.write)
+        if let expected, opened.sender != expected {
+            throw CommandError(.checkFailed, "the message is from \(opened.sender), not \(expected) (--expect-from)")
+        }
+        try output.commit(overwrite: true)
+        try client.acknowledge(entry.id)
+        let report = Recv.Report(opened, wallet: wallet, recipient: key.publicKey.address, output: path)
+        let text = command.json.json ? try Output.json(report) : report.text
+        if folder != nil { print(text) } else { Output.printToStandardError(text) }
+        fflush(nil)
     }
 }

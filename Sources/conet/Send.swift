@@ -17,8 +17,13 @@ struct Send: ParsableCommand {
             OUTPUT: standard output (refused when it is a terminal, unless --armor), or -o FILE, \
             written under a temporary name and renamed only when complete; on failure no FILE exists.
 
-            JSON (--json): {chunks, compressed, contentBytes, envelopeBytes, format, messageId, \
-            output, paddingBytes, recipients, sender}, on standard output with -o, else on standard error.
+            RELAY (--relay): the message is deposited in each recipient's mailbox on that relay, \
+            answered only once stored durably. A bare address as recipient is then looked up on the \
+            relay as a card, whose signature is verified.
+
+            JSON (--json): {chunks, compressed, contentBytes, envelopeBytes, format, mailboxes?, messageId, \
+            output?, paddingBytes, recipients, relay?, sender}, on standard output with -o or --relay, \
+            else on standard error.
 
             EXIT STATUS: 0 sent; 2 malformed input or options; 3 wrong password; 4 a recipient, \
             wallet or output file missing or already present; 5 I/O errors.
@@ -81,12 +86,19 @@ struct Send: ParsableCommand {
         let envelopeBytes: Int
         let chunks: Int
         let output: String?
+        var relay: String?
+        var mailboxes: [String]?
     }
+
+    @Option(help: ArgumentHelp("Deposit the message on this relay instead of writing it: 0xADDRESS@host:port or a relay card file.", valueName: "RELAY"))
+    var relay: String?
 
     func run() throws {
         try reportingErrors {
+            if relay != nil && outputPath != nil { throw CommandError(.invalidInput, "--relay and -o cannot be used together") }
             let store = WalletStore.current
-            let recipients = try Recipients.resolve(to, store: store)
+            let client = try relay.map { try RelayClient(endpoint: RelayTargets.endpoint($0)) }
+            let recipients = try Recipients.resolve(to, store: store, relay: client)
             var options = EnvelopeOptions()
             if let ttl {
                 guard let seconds = TimeText.parseDuration(ttl), seconds >= 1, seconds <= Double(UInt32.max) else {
@@ -100,36 +112,86 @@ struct Send: ParsableCommand {
             options.hideRecipients = hideRecipients
             let senderName = try store.resolveName(from)
             let source = ReadAheadSource(try EnvelopeInput.descriptorSource(file))
+
+            if let client {
+                let (_, key) = try store.unlock(senderName, passwords: passwords)
+                let (summary, mailboxes) = try deposit(source, to: recipients, through: client, key: key, options: options)
+                try print(report(summary, key: key, output: nil), relay: client.endpoint.description, mailboxes: mailboxes)
+                return
+            }
             let output = try BinaryOutput(
                 path: outputPath, mode: 0o644, overwrite: force, what: "an encrypted message",
                 hint: "redirect it, use -o FILE, or --armor")
             let (_, key) = try store.unlock(senderName, passwords: passwords)
-
-            let armorWriter = armor ? ArmorWriter(output: output.write) : nil
-            let writer = try EnvelopeWriter(recipients: recipients, sender: key, options: options) { bytes in
-                if let armorWriter { try armorWriter.write(bytes) } else { try output.write(bytes) }
-            }
-            while true {
-                let block = try source.read(upTo: 256 * 1024)
-                if block.isEmpty { break }
-                try writer.write(block)
-            }
-            let summary = try writer.finish()
-            try armorWriter?.finish()
+            let summary = try seal(source, to: recipients, key: key, options: options, output: output.write)
             try output.commit(overwrite: force)
+            try print(report(summary, key: key, output: outputPath), relay: nil, mailboxes: nil)
+        }
+    }
 
-            let report = Report(
-                messageId: Hex.encode(summary.header.messageID), sender: key.publicKey.address.checksummed,
-                recipients: summary.header.stanzas.count, format: summary.format == .zstd ? "zstd" : "raw",
-                contentBytes: summary.contentByteCount, compressed: summary.payloadByteCount - summary.paddingByteCount - 1,
-                paddingBytes: summary.paddingByteCount, envelopeBytes: summary.envelopeByteCount,
-                chunks: summary.dataChunkCount + 1, output: outputPath)
-            if json.json {
-                let text = try Output.json(report)
-                if outputPath != nil { print(text) } else { Output.printToStandardError(text) }
-            } else if outputPath != nil {
-                print("sent \(report.contentBytes) bytes as \(report.envelopeBytes) (\(report.format)) to \(report.recipients) recipient(s): \(outputPath!)")
+    /// Seals `source` to `output` (armored if asked).
+    private func seal(
+        _ source: ByteSource, to recipients: [PublicKey], key: PrivateKey, options: EnvelopeOptions,
+        output: @escaping @Sendable ([UInt8]) throws -> Void
+    ) throws -> EnvelopeWriter.Summary {
+        let armorWriter = armor ? ArmorWriter(output: output) : nil
+        let writer = try EnvelopeWriter(recipients: recipients, sender: key, options: options) { bytes in
+            if let armorWriter { try armorWriter.write(bytes) } else { try output(bytes) }
+        }
+        while true {
+            let block = try source.read(upTo: 256 * 1024)
+            if block.isEmpty { break }
+            try writer.write(block)
+        }
+        let summary = try writer.finish()
+        try armorWriter?.finish()
+        return summary
+    }
+
+    /// Deposits into each recipient's mailbox: streamed for one recipient, staged in a temporary
+    /// file and sent once per mailbox for several.
+    private func deposit(
+        _ source: ByteSource, to recipients: [PublicKey], through client: RelayClient, key: PrivateKey, options: EnvelopeOptions
+    ) throws -> (EnvelopeWriter.Summary, [String]) {
+        let mailboxes = recipients.map(\.address)
+        if mailboxes.count == 1 {
+            nonisolated(unsafe) var summary: EnvelopeWriter.Summary?
+            _ = try client.deposit(into: mailboxes[0]) { write in
+                summary = try seal(source, to: recipients, key: key, options: options, output: write)
             }
+            return (summary!, [mailboxes[0].checksummed])
+        }
+        let staged = try StagedFile(
+            destination: FileManager.default.temporaryDirectory.appendingPathComponent("conet-send-\(UUID().uuidString)"), mode: 0o600)
+        let summary = try seal(source, to: recipients, key: key, options: options) { try staged.write($0) }
+        try staged.commit(overwrite: false)
+        defer { unlink(staged.destination.path) }
+        for mailbox in mailboxes {
+            _ = try client.deposit(into: mailbox, from: try EnvelopeInput.descriptorSource(staged.destination.path))
+        }
+        return (summary, mailboxes.map(\.checksummed))
+    }
+
+    private func report(_ summary: EnvelopeWriter.Summary, key: PrivateKey, output: String?) -> Report {
+        Report(
+            messageId: Hex.encode(summary.header.messageID), sender: key.publicKey.address.checksummed,
+            recipients: summary.header.stanzas.count, format: summary.format == .zstd ? "zstd" : "raw",
+            contentBytes: summary.contentByteCount, compressed: summary.payloadByteCount - summary.paddingByteCount - 1,
+            paddingBytes: summary.paddingByteCount, envelopeBytes: summary.envelopeByteCount,
+            chunks: summary.dataChunkCount + 1, output: output, relay: nil, mailboxes: nil)
+    }
+
+    private func print(_ report: Report, relay: String?, mailboxes: [String]?) throws {
+        var report = report
+        report.relay = relay
+        report.mailboxes = mailboxes
+        if json.json {
+            let text = try Output.json(report)
+            if outputPath != nil || relay != nil { Swift.print(text) } else { Output.printToStandardError(text) }
+        } else if let relay {
+            Swift.print("sent \(report.contentBytes) bytes as a \(report.envelopeBytes)-byte message \(report.messageId) to \(mailboxes!.joined(separator: ", ")) on \(relay)")
+        } else if let outputPath {
+            Swift.print("sent \(report.contentBytes) bytes as \(report.envelopeBytes) (\(report.format)) to \(report.recipients) recipient(s): \(outputPath)")
         }
     }
 }

@@ -6,7 +6,11 @@ struct WalletCard: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "card",
         abstract: "Make a signed contact card: {address, publicKey, mailbox?, created, expires?, signature}.",
-        discussion: "The card is EIP-191-signed by the wallet over a canonical text (docs/PROTOCOL.md); give it to anyone who should write to you.")
+        discussion: """
+            The card is EIP-191-signed by the wallet over a canonical text (docs/PROTOCOL.md); give it to \
+            anyone who should write to you. With --publish RELAY it is stored on that relay, where \
+            senders look up a bare address (and verify the signature); then it is printed only with -o.
+            """)
 
     @Argument(help: "Wallet name (default: $CONET_WALLET, or the only wallet).")
     var name: String?
@@ -17,6 +21,9 @@ struct WalletCard: ParsableCommand {
     @Flag(help: "Replace FILE if it exists.")
     var force = false
 
+    @Option(help: ArgumentHelp("Also publish the card on this relay (0xADDRESS@host:port or a relay card file).", valueName: "RELAY"))
+    var publish: String?
+
     @OptionGroup var card: CardOptions
     @OptionGroup var passwords: PasswordOptions
 
@@ -25,7 +32,12 @@ struct WalletCard: ParsableCommand {
             let store = WalletStore.current
             let name = try store.resolveName(name)
             let (_, key) = try store.unlock(name, passwords: passwords)
-            try Output.write(card.make(key: key).jsonData(), to: output, mode: 0o644, overwrite: force)
+            let made = try card.make(key: key)
+            if let publish {
+                try RelayClient(endpoint: RelayTargets.endpoint(publish)).publishCard(made)
+                if output == nil { return }
+            }
+            try Output.write(made.jsonData(), to: output, mode: 0o644, overwrite: force)
         }
     }
 }

@@ -14,6 +14,8 @@ public enum RelayMessage: Equatable, Sendable {
     case subscribe
     case publishCard(json: [UInt8])
     case lookupCard(address: Address)
+    /// Keeps an idle session (a subscription) open; answered with `ok`.
+    case ping
     // Either way: a piece of a streamed envelope, and the end of one.
     case data([UInt8])
     case end
@@ -60,6 +62,7 @@ public enum RelayMessage: Equatable, Sendable {
         case .subscribe: [0x08]
         case .publishCard(let json): [0x09] + json
         case .lookupCard(let address): [0x0A] + address.bytes
+        case .ping: [0x0B]
         case .data(let bytes): [0x10] + bytes
         case .end: [0x11]
         case .status(let json): [0x81] + json
@@ -95,6 +98,7 @@ public enum RelayMessage: Equatable, Sendable {
         case 0x08: try need(0); self = .subscribe
         case 0x09: self = .publishCard(json: body)
         case 0x0A: try need(20); self = .lookupCard(address: try address(body))
+        case 0x0B: try need(0); self = .ping
         case 0x10:
             guard body.count <= Self.maxDataPiece else { throw .protocolViolation("data record over 64 KiB") }
             self = .data(body)

@@ -28,13 +28,14 @@ public final class SQLiteMailboxStore: MailboxStore, @unchecked Sendable {
         migrator.registerMigration("v1") { db in
             try db.execute(sql: """
                 CREATE TABLE message (
-                  id BLOB PRIMARY KEY NOT NULL,
+                  id BLOB NOT NULL,
                   mailbox BLOB NOT NULL,
                   size INTEGER NOT NULL,
                   received INTEGER NOT NULL,
                   expires INTEGER NOT NULL,
                   body BLOB,
-                  file TEXT
+                  file TEXT,
+                  PRIMARY KEY (mailbox, id)
                 );
                 CREATE INDEX message_mailbox ON message(mailbox, received);
                 CREATE INDEX message_expires ON message(expires);
@@ -78,7 +79,7 @@ public final class SQLiteMailboxStore: MailboxStore, @unchecked Sendable {
             guard let row = try Row.fetchOne(
                 db, sql: "SELECT file FROM message WHERE id = ? AND mailbox = ?", arguments: [Data(id), Data(mailbox.bytes)])
             else { return nil }
-            try db.execute(sql: "DELETE FROM message WHERE id = ?", arguments: [Data(id)])
+            try db.execute(sql: "DELETE FROM message WHERE id = ? AND mailbox = ?", arguments: [Data(id), Data(mailbox.bytes)])
             return .some(row["file"] as String?)
         }
         guard let file else { return false }
@@ -131,6 +132,11 @@ private actor GroupCommitter {
     private var pending: [(Deposit, MailboxQuota, CheckedContinuation<Void, any Error>)] = []
     private var running = false
 
+    /// One body file per (mailbox, message): the same message may be deposited for several recipients.
+    static func fileName(_ deposit: Deposit) -> String {
+        "\(Hex.encode(deposit.mailbox.bytes))-\(Hex.encode(deposit.id))"
+    }
+
     init(pool: DatabasePool, bodies: URL) {
         self.pool = pool
         self.bodies = bodies
@@ -165,7 +171,7 @@ private actor GroupCommitter {
         var movedFiles = false
         for (index, (deposit, _)) in batch.enumerated() {
             if case .file(let staged) = deposit.body {
-                if rename(staged.path, bodies.appendingPathComponent(Hex.encode(deposit.id)).path) != 0 {
+                if rename(staged.path, bodies.appendingPathComponent(Self.fileName(deposit)).path) != 0 {
                     results[index] = .failure(MailboxStoreError.storage("cannot move the body in: \(String(cString: strerror(errno)))"))
                 }
                 movedFiles = true
@@ -179,7 +185,8 @@ private actor GroupCommitter {
                 for (index, (deposit, quota)) in batch.enumerated() {
                     guard case .success = outcome[index] else { continue }
                     let mailbox = Data(deposit.mailbox.bytes)
-                    if try Bool.fetchOne(db, sql: "SELECT 1 FROM message WHERE id = ?", arguments: [Data(deposit.id)]) == true {
+                    if try Bool.fetchOne(
+                        db, sql: "SELECT 1 FROM message WHERE id = ? AND mailbox = ?", arguments: [Data(deposit.id), mailbox]) == true {
                         outcome[index] = .failure(MailboxStoreError.duplicate)
                         continue
                     }
@@ -198,7 +205,7 @@ private actor GroupCommitter {
                     var file: String?
                     switch deposit.body {
                     case .inline(let bytes): inline = Data(bytes)
-                    case .file: file = Hex.encode(deposit.id)
+                    case .file: file = Self.fileName(deposit)
                     }
                     try db.execute(
                         sql: "INSERT INTO message (id, mailbox, size, received, expires, body, file) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -212,7 +219,7 @@ private actor GroupCommitter {
             // A refused file body must not stay behind.
             for (index, (deposit, _)) in batch.enumerated() {
                 if case .failure = outcome[index], case .file = deposit.body {
-                    unlink(bodies.appendingPathComponent(Hex.encode(deposit.id)).path)
+                    unlink(bodies.appendingPathComponent(Self.fileName(deposit)).path)
                 }
             }
             return outcome

@@ -1,0 +1,137 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// The relay: accepts sessions on a TCP port, serves mailboxes from a `MailboxStore`, purges
+/// expired messages, and on `shutdown` stops accepting and lets sessions in flight finish.
+public final class RelayServer: Sendable {
+    public let identity: PrivateKey
+    public let configuration: RelayConfiguration
+    private let store: any MailboxStore
+    private let stagingFolder: URL
+    private let logger: Logger
+    private let hub = SubscriptionHub()
+    private let group: MultiThreadedEventLoopGroup
+    private let serverChannel: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
+    private let connections = NIOLockedValueBox(0)
+    /// The address and port actually bound (port 0 asks the system for one).
+    public let host: String
+    public let port: Int
+
+    /// The relay's card text: `0xADDRESS@host:port`.
+    public var endpoint: String { "\(identity.publicKey.address.checksummed)@\(host):\(port)" }
+
+    /// Binds the listening socket; `run` then serves.
+    public init(
+        identity: PrivateKey, host: String, port: Int, store: any MailboxStore, stagingFolder: URL,
+        configuration: RelayConfiguration = RelayConfiguration(), logger: Logger
+    ) async throws {
+        self.identity = identity
+        self.configuration = configuration
+        self.store = store
+        self.stagingFolder = stagingFolder
+        self.logger = logger
+        group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, System.coreCount))
+        let maxRecord = RelayMessage.maxPlaintext + XChaCha20Poly1305.tagByteCount
+        let idle = TimeAmount.milliseconds(Int64(configuration.idleTimeout * 1000))
+        do {
+            serverChannel = try await ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 1024)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .bind(host: host, port: port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(allTimeout: idle))
+                        try channel.pipeline.syncOperations.addHandler(IdleConnectionCloser())
+                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(RecordFrameDecoder(maxRecord: maxRecord)))
+                        try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(RecordFrameEncoder()))
+                        return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    }
+                }
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        self.host = host
+        self.port = serverChannel.channel.localAddress?.port ?? port
+    }
+
+    /// The status document: this relay's address, endpoint, version and limits (like NIP-11).
+    public func statusJSON() -> [UInt8] {
+        var object = configuration.limitsJSON
+        object["address"] = identity.publicKey.address.checksummed
+        object["publicKey"] = "0x" + Hex.encode(identity.publicKey.compressed)
+        object["endpoint"] = endpoint
+        object["software"] = "conet"
+        object["version"] = LibraryVersions.conetVersion
+        object["protocol"] = Int(RelayHandshake.version)
+        return (try? [UInt8](JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))) ?? []
+    }
+
+    /// Serves until `shutdown`; then waits for sessions in flight (at most `drainTimeout`).
+    public func run(drainTimeout: TimeInterval = 10) async throws {
+        let purger = Task { await purgeLoop() }
+        defer { purger.cancel() }
+        let status: @Sendable () -> [UInt8] = { [self] in statusJSON() }
+        try await withThrowingDiscardingTaskGroup { tasks in
+            try await serverChannel.executeThenClose { inbound in
+                for try await connection in inbound {
+                    let admitted = connections.withLockedValue { count in
+                        guard count < configuration.maxConnections else { return false }
+                        count += 1
+                        return true
+                    }
+                    let peer = connection.channel.remoteAddress?.description ?? "unknown"
+                    guard admitted else {
+                        logger.warning("connection refused: limit reached", metadata: ["peer": "\(peer)"])
+                        connection.channel.close(promise: nil)
+                        continue
+                    }
+                    tasks.addTask { [self] in
+                        defer { connections.withLockedValue { $0 -= 1 } }
+                        await serve(connection, peer: peer, status: status)
+                    }
+                }
+            }
+        }
+        try? await group.shutdownGracefully()
+    }
+
+    /// Stops accepting; `run` returns once the sessions in flight have ended.
+    public func shutdown() {
+        serverChannel.channel.close(promise: nil)
+    }
+
+    private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, peer: String, status: @escaping @Sendable () -> [UInt8]) async {
+        let channel = connection.channel
+        let handshakeDone = NIOLockedValueBox(false)
+        let timeout = TimeAmount.milliseconds(Int64(configuration.handshakeTimeout * 1000))
+        channel.eventLoop.scheduleTask(in: timeout) {
+            if !handshakeDone.withLockedValue({ $0 }) { channel.close(promise: nil) }
+        }
+        var sessionLogger = logger
+        sessionLogger[metadataKey: "peer"] = "\(peer)"
+        let session = RelaySession(
+            identity: identity, configuration: configuration, store: store, stagingFolder: stagingFolder, hub: hub,
+            status: status, logger: sessionLogger)
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                var iterator = inbound.makeAsyncIterator()
+                try await session.run(inbound: &iterator, outbound: outbound) { handshakeDone.withLockedValue { $0 = true } }
+            }
+        } catch {
+            sessionLogger.info("session ended", metadata: ["reason": "\(error.localizedDescription)"])
+        }
+    }
+
+    private func purgeLoop() async {
+        while !Task.isCancelled {
+            if let purged = try? await store.purgeExpired(now: Date()), purged > 0 {
+                logger.info("purged expired messages", metadata: ["count": "\(purged)"])
+            }
+            try? await Task.sleep(for: .seconds(configuration.purgeInterval))
+        }
+    }
+}

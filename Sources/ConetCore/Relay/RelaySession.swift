@@ -1,0 +1,290 @@
+import Foundation
+import Logging
+import NIOCore
+
+/// One client connection on the relay: the handshake, then requests until the client leaves, a
+/// limit is hit or a record fails. Everything the relay knows about the client is its connection
+/// address and, after a login, its mailbox address.
+struct RelaySession {
+    let identity: PrivateKey
+    let configuration: RelayConfiguration
+    let store: any MailboxStore
+    let stagingFolder: URL
+    let hub: SubscriptionHub
+    let status: @Sendable () -> [UInt8]
+    let logger: Logger
+
+    typealias Inbound = NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
+
+    /// Serialises writes: answers from the request loop and pushes from a subscription.
+    actor Writer {
+        let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+        let cipher: RecordCipher
+
+        init(outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, cipher: RecordCipher) {
+            self.outbound = outbound
+            self.cipher = cipher
+        }
+
+        func send(_ message: RelayMessage) async throws {
+            try await outbound.write(ByteBuffer(bytes: cipher.seal(message.encoded)))
+        }
+    }
+
+    func run(inbound: inout Inbound, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, handshakeDone: @Sendable () -> Void) async throws {
+        guard let first = try await inbound.next() else { return }
+        let hello = Array(first.readableBytesView)
+        let clientKey = try RelayHandshake.parseClientHello(hello)
+        let ephemeral = PrivateKey.generate()
+        let challenge = SecureRandom.bytes(32)
+        let serverHello = RelayHandshake.serverHello(relay: identity.publicKey, ephemeral: ephemeral, challenge: challenge)
+        try await outbound.write(ByteBuffer(bytes: serverHello))
+        let keys = RelayHandshake.relayKeys(
+            relay: identity, ephemeral: ephemeral, clientKey: clientKey, clientHello: hello, serverHello: serverHello, challenge: challenge)
+        handshakeDone()
+        let receive = RecordCipher(key: keys.clientToRelay)
+        let writer = Writer(outbound: outbound, cipher: RecordCipher(key: keys.relayToClient))
+        var limiter = RateLimiter(perSecond: configuration.recordsPerSecond)
+        var owner: Address?
+        var subscription: (Address, Int, Task<Void, Never>)?
+        defer {
+            if let (mailbox, id, task) = subscription {
+                task.cancel()
+                Task { await hub.unsubscribe(mailbox, id: id) }
+            }
+        }
+
+        func nextMessage() async throws -> RelayMessage? {
+            guard let buffer = try await inbound.next() else { return nil }
+            await limiter.wait()
+            return try RelayMessage(decoding: receive.open(Array(buffer.readableBytesView)))
+        }
+
+        while let message = try await nextMessage() {
+            switch message {
+            case .statusRequest:
+                try await writer.send(.status(json: status()))
+            case .login(let address, let signature):
+                let signed = RelayHandshake.loginMessage(relay: identity.publicKey.address, keys: keys)
+                guard PersonalMessage.verify(signed, signature: signature, address: address) else {
+                    try await writer.send(.error(code: .forbidden, message: "the login signature is not \(address)'s over this session"))
+                    return
+                }
+                owner = address
+                try await writer.send(.ok)
+            case .depositBegin(let mailbox):
+                let answer = try await receiveDeposit(into: mailbox, loggedIn: owner != nil, next: nextMessage)
+                try await writer.send(answer)
+                if case .error = answer { return }
+            case .list:
+                guard let owner else { try await writer.send(.error(code: .notLoggedIn, message: "log in to list a mailbox")); continue }
+                try await writer.send(.listing(try await store.list(mailbox: owner, limit: RelayMessage.maxListing)))
+            case .fetch(let id):
+                guard let owner else { try await writer.send(.error(code: .notLoggedIn, message: "log in to fetch")); continue }
+                guard let body = try await store.body(id: id, mailbox: owner) else {
+                    try await writer.send(.error(code: .notFound, message: "no message \(Hex.encode(id)) in this mailbox"))
+                    continue
+                }
+                try await send(body, id: id, through: writer)
+            case .acknowledge(let id):
+                guard let owner else { try await writer.send(.error(code: .notLoggedIn, message: "log in to acknowledge")); continue }
+                if try await store.delete(id: id, mailbox: owner) {
+                    logger.info("acknowledged", metadata: ["mailbox": "\(owner)", "id": "\(Hex.encode(id))"])
+                    try await writer.send(.ok)
+                } else {
+                    try await writer.send(.error(code: .notFound, message: "no message \(Hex.encode(id)) in this mailbox"))
+                }
+            case .subscribe:
+                guard let owner else { try await writer.send(.error(code: .notLoggedIn, message: "log in to subscribe")); continue }
+                if subscription == nil {
+                    let (id, stream) = await hub.subscribe(owner)
+                    let task = Task {
+                        for await entry in stream { try? await writer.send(.notify(entry)) }
+                    }
+                    subscription = (owner, id, task)
+                }
+                try await writer.send(.ok)
+            case .publishCard(let json):
+                guard json.count <= Card.maxSize, let card = try? Card(json: Data(json)) else {
+                    try await writer.send(.error(code: .badRequest, message: "not a card"))
+                    continue
+                }
+                do { try card.verify() } catch {
+                    try await writer.send(.error(code: .invalidMessage, message: error.localizedDescription))
+                    continue
+                }
+                try await store.putCard(address: card.address, json: json)
+                logger.info("card published", metadata: ["address": "\(card.address)"])
+                try await writer.send(.ok)
+            case .lookupCard(let address):
+                if let json = try await store.card(address: address) {
+                    try await writer.send(.card(json: json))
+                } else {
+                    try await writer.send(.error(code: .notFound, message: "no card for \(address) on this relay"))
+                }
+            case .ping:
+                try await writer.send(.ok)
+            default:
+                throw RelayError.protocolViolation("unexpected message from a client")
+            }
+        }
+    }
+
+    /// Receives a streamed envelope, checks it, and stores it durably before answering.
+    private func receiveDeposit(
+        into mailbox: Address, loggedIn: Bool, next: () async throws -> RelayMessage?
+    ) async throws -> RelayMessage {
+        var upload = try DepositUpload(staging: stagingFolder, inlineLimit: configuration.inlineLimit)
+        var tooLarge = false
+        while true {
+            guard let message = try await next() else { throw RelayError.connection("the client left during a deposit") }
+            switch message {
+            case .data(let piece):
+                if upload.size + piece.count > configuration.maxMessageBytes { tooLarge = true }
+                if !tooLarge { try upload.append(piece) }
+            case .end:
+                if tooLarge {
+                    return .error(code: .tooLarge, message: "the message is over this relay's \(configuration.maxMessageBytes)-byte limit")
+                }
+                return try await finish(upload, mailbox: mailbox, loggedIn: loggedIn)
+            default:
+                throw RelayError.protocolViolation("a deposit must continue with data or end")
+            }
+        }
+    }
+
+    private func finish(_ upload: DepositUpload, mailbox: Address, loggedIn: Bool) async throws -> RelayMessage {
+        let header: EnvelopeHeader
+        do {
+            header = try EnvelopeHeader.read(from: MemorySource(upload.prefix))
+        } catch {
+            return .error(code: .invalidMessage, message: "not a conet message: \(error.localizedDescription)")
+        }
+        guard upload.size >= header.byteCount + 2 * SecretStreamEncryptor.chunkOverhead + EnvelopeTrailer.byteCount + 1 else {
+            return .error(code: .invalidMessage, message: "the message is truncated")
+        }
+        if configuration.stampBits > 0 && !loggedIn && header.stampWork() < configuration.stampBits {
+            return .error(code: .stampRequired, message: "anonymous deposits need a stamp of \(configuration.stampBits) bits (this one has \(header.stampWork()))")
+        }
+        let now = Date()
+        let expires = min(header.expires, now.addingTimeInterval(configuration.maxTTL))
+        guard expires > now else { return .error(code: .invalidMessage, message: "the message expired at \(TimeText.format(header.expires))") }
+        guard header.created <= now.addingTimeInterval(300) else {
+            return .error(code: .invalidMessage, message: "the message is dated in the future (\(TimeText.format(header.created)))")
+        }
+        let deposit = try upload.deposit(id: header.messageID, mailbox: mailbox, received: now, expires: expires)
+        do {
+            try await store.commit(deposit, quota: configuration.quota)
+        } catch let error as MailboxStoreError {
+            switch error {
+            case .quotaExceeded: return .error(code: .quotaExceeded, message: error.localizedDescription)
+            case .duplicate: return .error(code: .invalidMessage, message: error.localizedDescription)
+            case .storage: return .error(code: .internalError, message: error.localizedDescription)
+            }
+        }
+        logger.info("stored", metadata: ["mailbox": "\(mailbox)", "id": "\(Hex.encode(header.messageID))", "bytes": "\(upload.size)"])
+        let entry = MailboxEntry(id: header.messageID, size: UInt64(upload.size), received: UInt64(now.timeIntervalSince1970))
+        await hub.publish(entry, to: mailbox)
+        return .stored(id: header.messageID)
+    }
+
+    private func send(_ body: StoredBody, id: [UInt8], through writer: Writer) async throws {
+        switch body {
+        case .inline(let bytes):
+            try await writer.send(.fetchBegin(id: id, size: UInt64(bytes.count)))
+            var offset = 0
+            while offset < bytes.count {
+                let end = min(bytes.count, offset + RelayMessage.maxDataPiece)
+                try await writer.send(.data(Array(bytes[offset..<end])))
+                offset = end
+            }
+        case .file(let url, let size):
+            let source = try EnvelopeFileSource(url: url)
+            try await writer.send(.fetchBegin(id: id, size: UInt64(size)))
+            var sent = 0
+            while sent < size {
+                let piece = try source.read(upTo: RelayMessage.maxDataPiece)
+                guard !piece.isEmpty else { throw RelayError.connection("stored body \(Hex.encode(id)) is shorter than its record") }
+                try await writer.send(.data(piece))
+                sent += piece.count
+            }
+        }
+        try await writer.send(.end)
+    }
+}
+
+/// An envelope arriving in pieces: kept in memory while small, spilled to a staged file (fsynced
+/// before the index row commits) once it grows past the inline limit.
+struct DepositUpload {
+    let staging: URL
+    let inlineLimit: Int
+    private(set) var size = 0
+    private var memory: [UInt8] = []
+    private var file: StagedFile?
+    /// The first bytes, enough for the envelope header.
+    private(set) var prefix: [UInt8] = []
+
+    init(staging: URL, inlineLimit: Int) throws {
+        self.staging = staging
+        self.inlineLimit = inlineLimit
+    }
+
+    mutating func append(_ piece: [UInt8]) throws {
+        size += piece.count
+        if prefix.count < 8192 { prefix += piece.prefix(8192 - prefix.count) }
+        if let file {
+            try file.write(piece)
+            return
+        }
+        memory += piece
+        if memory.count > inlineLimit {
+            let staged = try StagedFile(destination: staging.appendingPathComponent(UUID().uuidString), mode: 0o600, staging: staging)
+            try staged.write(memory)
+            memory = []
+            file = staged
+        }
+    }
+
+    func deposit(id: [UInt8], mailbox: Address, received: Date, expires: Date) throws -> Deposit {
+        var body = Deposit.Body.inline(memory)
+        if let file {
+            try file.commit(overwrite: true)
+            body = .file(file.destination)
+        }
+        return Deposit(id: id, mailbox: mailbox, size: size, received: received, expires: expires, body: body)
+    }
+}
+
+/// Reads a stored body file.
+final class EnvelopeFileSource: ByteSource {
+    private let source: FileDescriptorSource
+    private let descriptor: Int32
+
+    init(url: URL) throws {
+        descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw MailboxStoreError.storage("cannot open a stored body: \(String(cString: strerror(errno)))") }
+        source = FileDescriptorSource(descriptor: descriptor)
+    }
+
+    deinit { close(descriptor) }
+
+    func read(upTo count: Int) throws -> [UInt8] { try source.read(upTo: count) }
+}
+
+/// Slows a connection that sends more than `perSecond` records in a second.
+struct RateLimiter {
+    let perSecond: Int
+    private var windowStart = ContinuousClock.now
+    private var count = 0
+
+    init(perSecond: Int) { self.perSecond = perSecond }
+
+    mutating func wait() async {
+        count += 1
+        guard count > perSecond else { return }
+        let elapsed = ContinuousClock.now - windowStart
+        if elapsed < .seconds(1) { try? await Task.sleep(for: .seconds(1) - elapsed) }
+        windowStart = ContinuousClock.now
+        count = 0
+    }
+}

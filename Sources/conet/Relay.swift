@@ -1,0 +1,167 @@
+import ArgumentParser
+import ConetCore
+import Dispatch
+import Foundation
+import Logging
+
+/// `conet relay`: run a store-and-forward relay addressed by its wallet.
+struct Relay: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a relay: mailboxes addressed by wallet, durable, with limits on by default.",
+        discussion: """
+            The relay is a wallet (--wallet) and listens on --listen. Clients reach it as \
+            0xADDRESS@host:port: the handshake proves the relay holds that address's key. Anyone may \
+            deposit a sealed message into a mailbox (with a hashcash stamp when --stamp-bits is set \
+            and the depositor has not logged in); only the mailbox's wallet lists, fetches, \
+            acknowledges (deletes) or subscribes. A deposit is answered only once it is durable \
+            (SQLite in WAL mode with synchronous=FULL under --data; large messages as fsynced files).
+
+            OUTPUT: one line on standard output once listening: the relay's endpoint \
+            0xADDRESS@host:port, or with --json {address, data, endpoint, publicKey}. Logs: one JSON \
+            object per line on standard error. SIGINT or SIGTERM stops accepting, lets sessions in \
+            flight finish (up to 10 s) and exits 0.
+
+            EXIT STATUS: 0 after a clean stop; 2 bad options; 3 wrong wallet password; 4 no such \
+            wallet; 5 cannot listen or open the data folder.
+
+            EXAMPLES:
+              conet relay --wallet relay --listen 127.0.0.1:7788
+              conet relay --wallet relay --data /var/lib/conet --stamp-bits 16 --max-message-size 64MiB
+            """)
+
+    @Option(help: ArgumentHelp("Address and port to listen on (port 0: any free port).", valueName: "HOST:PORT"))
+    var listen = "127.0.0.1:7788"
+
+    @Option(help: ArgumentHelp("Data folder (default: $CONET_HOME/relay).", valueName: "DIR"))
+    var data: String?
+
+    @Option(help: ArgumentHelp("The relay's wallet (default: $CONET_WALLET or the only wallet).", valueName: "NAME"))
+    var wallet: String?
+
+    @Option(help: ArgumentHelp("Largest message accepted (e.g. 256MiB).", valueName: "SIZE"))
+    var maxMessageSize = "256MiB"
+
+    @Option(help: ArgumentHelp("Bytes a mailbox may hold.", valueName: "SIZE"))
+    var mailboxBytes = "1GiB"
+
+    @Option(help: ArgumentHelp("Messages a mailbox may hold.", valueName: "N"))
+    var mailboxMessages = 10_000
+
+    @Option(help: ArgumentHelp("Longest a message is kept, whatever its own TTL (e.g. 30d).", valueName: "DURATION"))
+    var maxTtl = "30d"
+
+    @Option(help: ArgumentHelp("Simultaneous connections.", valueName: "N"))
+    var maxConnections = 512
+
+    @Option(help: ArgumentHelp("Records per second per connection before it is slowed down.", valueName: "N"))
+    var rate = 5000
+
+    @Option(help: ArgumentHelp("Close connections silent for this long.", valueName: "DURATION"))
+    var idleTimeout = "5m"
+
+    @Option(help: ArgumentHelp("Close connections that have not finished the handshake in this time.", valueName: "DURATION"))
+    var handshakeTimeout = "10s"
+
+    @Option(help: ArgumentHelp("Hashcash bits anonymous deposits must carry (0: none).", valueName: "N"))
+    var stampBits = 0
+
+    @OptionGroup var passwords: PasswordOptions
+    @OptionGroup var json: JSONOption
+
+    func run() async throws {
+        var settings = RelayConfiguration()
+        let store = WalletStore.current
+        let (host, port): (String, Int)
+        let server: RelayServer
+        do {
+            guard let colon = listen.lastIndex(of: ":"), let parsed = Int(listen[listen.index(after: colon)...]), (0...65535).contains(parsed) else {
+                throw CommandError(.invalidInput, "--listen '\(listen)' is not HOST:PORT")
+            }
+            (host, port) = (String(listen[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), parsed)
+            settings.maxMessageBytes = try Sizes.parse(maxMessageSize, option: "--max-message-size")
+            settings.quota = MailboxQuota(maxBytes: try Sizes.parse(mailboxBytes, option: "--mailbox-bytes"), maxCount: mailboxMessages)
+            settings.maxTTL = try Sizes.duration(maxTtl, option: "--max-ttl")
+            settings.idleTimeout = try Sizes.duration(idleTimeout, option: "--idle-timeout")
+            settings.handshakeTimeout = try Sizes.duration(handshakeTimeout, option: "--handshake-timeout")
+            guard maxConnections > 0, rate > 0, mailboxMessages > 0, (0...Stamp.maxBits).contains(stampBits) else {
+                throw CommandError(.invalidInput, "limits must be positive (and --stamp-bits 0...\(Stamp.maxBits))")
+            }
+            settings.maxConnections = maxConnections
+            settings.recordsPerSecond = rate
+            settings.stampBits = stampBits
+            let name = try store.resolveName(wallet)
+            let (_, key) = try store.unlock(name, passwords: passwords)
+            let folder = data.map { URL(fileURLWithPath: $0) } ?? store.home.appendingPathComponent("relay")
+            Limits.raiseOpenFiles()
+            let mailboxes = try SQLiteMailboxStore(folder: folder)
+            var logger = Logger(label: "conet.relay") { JSONLogHandler(label: $0) }
+            logger[metadataKey: "relay"] = "\(key.publicKey.address)"
+            server = try await RelayServer(
+                identity: key, host: host, port: port, store: mailboxes, stagingFolder: mailboxes.stagingFolder,
+                configuration: settings, logger: logger)
+            // Written unbuffered: scripts and tests wait for this line.
+            let line = json.json
+                ? try Output.json([
+                    "address": key.publicKey.address.checksummed, "endpoint": server.endpoint, "data": folder.path,
+                    "publicKey": "0x" + Hex.encode(key.publicKey.compressed),
+                ])
+                : server.endpoint
+            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+            logger.info("listening", metadata: ["endpoint": "\(server.endpoint)", "data": "\(folder.path)"])
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            Output.printError(error.localizedDescription)
+            throw ExitCode(exitStatus(for: error).rawValue)
+        }
+        let stop = StopSignals { server.shutdown() }
+        try await server.run()
+        withExtendedLifetime(stop) {}
+    }
+}
+
+/// Calls `action` once on SIGINT or SIGTERM (instead of dying), so the relay can drain.
+final class StopSignals: @unchecked Sendable {
+    private let sources: [any DispatchSourceSignal]
+
+    init(action: @escaping @Sendable () -> Void) {
+        sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler(handler: action)
+            source.resume()
+            return source
+        }
+    }
+}
+
+/// Sizes and durations on the command line.
+enum Sizes {
+    /// `123`, `64KiB`, `256MiB`, `1GiB` (also KB/MB/GB as powers of 1000).
+    static func parse(_ text: String, option: String) throws -> Int {
+        let units: [(String, Int)] = [("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("KB", 1000), ("MB", 1_000_000), ("GB", 1_000_000_000), ("B", 1)]
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
+            if let value = Int(text.dropLast(suffix.count)), value > 0, value <= Int.max / factor { return value * factor }
+            break
+        }
+        if let value = Int(text), value > 0 { return value }
+        throw CommandError(.invalidInput, "\(option) '\(text)' is not a size like 64MiB")
+    }
+
+    static func duration(_ text: String, option: String) throws -> TimeInterval {
+        guard let seconds = TimeText.parseDuration(text), seconds > 0 else {
+            throw CommandError(.invalidInput, "\(option) '\(text)' is not a duration like 30s, 5m or 7d")
+        }
+        return seconds
+    }
+}
+
+enum Limits {
+    /// A relay holds a descriptor per connection: lift the soft limit to the hard one.
+    static func raiseOpenFiles() {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return }
+        limit.rlim_cur = limit.rlim_max
+        setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+    }
+}
