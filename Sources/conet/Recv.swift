@@ -192,7 +192,8 @@ struct RelayReceiver {
         if command.follow {
             try client.subscribe()
             while true {
-                if try client.nextNotification(timeout: 30) == nil { try client.ping() }
+                if !client.missedNotification, try client.nextNotification(timeout: 30) == nil { try client.ping() }
+                client.missedNotification = false
                 try drain()
             }
         }

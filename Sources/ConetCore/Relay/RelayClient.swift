@@ -9,6 +9,9 @@ public final class RelayClient: @unchecked Sendable {
     private let sender: RecordCipher
     private let receiver: RecordCipher
     private var readBuffer: [UInt8] = []
+    /// Set when a pushed notification was skipped while waiting for an answer; a follower then
+    /// lists again instead of waiting for the next push.
+    public var missedNotification = false
 
     /// Connects and completes the handshake.
     /// - Parameter timeout: for the connection and for each reply.
@@ -135,7 +138,8 @@ public final class RelayClient: @unchecked Sendable {
 
     // MARK: records
 
-    func send(_ message: RelayMessage) throws {
+    /// Sends one message as is: for tools and tests that speak the protocol directly.
+    public func send(_ message: RelayMessage) throws {
         try Self.writeFrame(socket, sender.seal(message.encoded))
     }
 
@@ -144,10 +148,13 @@ public final class RelayClient: @unchecked Sendable {
     }
 
     /// The next answer, skipping pushed notifications; a relay error becomes `RelayError.refused`.
-    func expectAnswer() throws -> RelayMessage {
+    public func expectAnswer() throws -> RelayMessage {
         while true {
             let message = try receive()
-            if case .notify = message { continue }
+            if case .notify = message {
+                missedNotification = true
+                continue
+            }
             if case .error(let code, let text) = message { throw RelayError.refused(code: code.rawValue, message: text) }
             return message
         }

@@ -15,7 +15,7 @@ public final class RelayServer: Sendable {
     private let hub = SubscriptionHub()
     private let group: MultiThreadedEventLoopGroup
     private let serverChannel: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
-    private let connections = NIOLockedValueBox(0)
+    private let connections: ConnectionTable
     /// The address and port actually bound (port 0 asks the system for one).
     public let host: String
     public let port: Int
@@ -34,6 +34,7 @@ public final class RelayServer: Sendable {
         self.stagingFolder = stagingFolder
         self.logger = logger
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, System.coreCount))
+        connections = ConnectionTable(limit: configuration.maxConnections)
         let maxRecord = RelayMessage.maxPlaintext + XChaCha20Poly1305.tagByteCount
         let idle = TimeAmount.milliseconds(Int64(configuration.idleTimeout * 1000))
         do {
@@ -78,20 +79,15 @@ public final class RelayServer: Sendable {
         try await withThrowingDiscardingTaskGroup { tasks in
             try await serverChannel.executeThenClose { inbound in
                 for try await connection in inbound {
-                    let admitted = connections.withLockedValue { count in
-                        guard count < configuration.maxConnections else { return false }
-                        count += 1
-                        return true
-                    }
                     let peer = connection.channel.remoteAddress?.description ?? "unknown"
-                    guard admitted else {
-                        logger.warning("connection refused: limit reached", metadata: ["peer": "\(peer)"])
+                    guard let ticket = connections.admit(connection.channel) else {
+                        logger.warning("connection refused: every slot holds a session", metadata: ["peer": "\(peer)"])
                         connection.channel.close(promise: nil)
                         continue
                     }
                     tasks.addTask { [self] in
-                        defer { connections.withLockedValue { $0 -= 1 } }
-                        await serve(connection, peer: peer, status: status)
+                        defer { connections.remove(ticket) }
+                        await serve(connection, peer: peer, status: status) { [connections] in connections.established(ticket) }
                     }
                 }
             }
@@ -104,7 +100,10 @@ public final class RelayServer: Sendable {
         serverChannel.channel.close(promise: nil)
     }
 
-    private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, peer: String, status: @escaping @Sendable () -> [UInt8]) async {
+    private func serve(
+        _ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, peer: String, status: @escaping @Sendable () -> [UInt8],
+        established: @escaping @Sendable () -> Void
+    ) async {
         let channel = connection.channel
         let handshakeDone = NIOLockedValueBox(false)
         let timeout = TimeAmount.milliseconds(Int64(configuration.handshakeTimeout * 1000))
@@ -119,7 +118,10 @@ public final class RelayServer: Sendable {
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var iterator = inbound.makeAsyncIterator()
-                try await session.run(inbound: &iterator, outbound: outbound) { handshakeDone.withLockedValue { $0 = true } }
+                try await session.run(inbound: &iterator, outbound: outbound) {
+                    handshakeDone.withLockedValue { $0 = true }
+                    established()
+                }
             }
         } catch {
             sessionLogger.info("session ended", metadata: ["reason": "\(error.localizedDescription)"])

@@ -1,0 +1,118 @@
+import ConetCore
+import Foundation
+import Testing
+
+/// A real `conet relay` process on 127.0.0.1 with port 0, in a test's home, with its wallet "relay".
+final class RelayProcess: @unchecked Sendable {
+    let conet: ConetProcess
+    let data: URL
+    let logFile: URL
+    private(set) var process: Process
+    private(set) var endpoint: String
+
+    /// Starts the relay (creating its wallet on first use) and waits for its endpoint line.
+    init(_ conet: ConetProcess, arguments: [String] = [], data: URL? = nil) throws {
+        self.conet = conet
+        self.data = data ?? conet.home.appendingPathComponent("relay-data")
+        logFile = conet.home.appendingPathComponent("relay-\(UUID().uuidString.prefix(8)).log")
+        if !FileManager.default.fileExists(atPath: conet.home.appendingPathComponent("wallets/relay.json").path) {
+            let made = try conet.run(["wallet", "new", "relay", "--light"], password: "pw")
+            try #require(made.status == 0, "\(made.stderr)")
+        }
+        (process, endpoint) = try Self.launch(conet, data: self.data, log: logFile, arguments: arguments)
+    }
+
+    private static func launch(_ conet: ConetProcess, data: URL, log: URL, arguments: [String]) throws -> (Process, String) {
+        let process = Process()
+        process.executableURL = ConetProcess.binary
+        process.arguments = ["relay", "--listen", "127.0.0.1:0", "--wallet", "relay", "--data", data.path] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["CONET_HOME"] = conet.home.path
+        environment["CONET_PASSWORD"] = "pw"
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: log)
+        try process.run()
+        var line = Data()
+        let deadline = Date().addingTimeInterval(30)
+        while !line.contains(0x0a) {
+            guard Date() < deadline, process.isRunning else {
+                throw RelayTestError("the relay did not start: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+            }
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { usleep(10_000) } else { line += chunk }
+        }
+        let endpoint = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return (process, endpoint)
+    }
+
+    /// Restarts on the same data folder (a new port).
+    func restart(arguments: [String] = []) throws {
+        (process, endpoint) = try Self.launch(conet, data: data, log: logFile, arguments: arguments)
+    }
+
+    var parsedEndpoint: RelayEndpoint { try! RelayEndpoint(endpoint) }
+    var port: Int { parsedEndpoint.port }
+    var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+
+    /// SIGTERM, then waits; returns the exit status.
+    @discardableResult
+    func stop() -> Int32 {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        return process.terminationStatus
+    }
+
+    func killHard() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// Resident memory of the relay process, in KiB.
+    var residentKiB: Int {
+        let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    }
+
+    deinit { stop() }
+}
+
+struct RelayTestError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Raw TCP to the relay, for feeding it garbage.
+enum RawSocket {
+    static func connect(port: Int) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Foundation.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard result == 0 else { close(fd); throw RelayTestError("connect failed: \(errno)") }
+        return fd
+    }
+
+    /// Waits up to `seconds` for the peer to close; true if it did.
+    static func closedByPeer(_ fd: Int32, within seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while Date() < deadline {
+            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            if poll(&poller, 1, 100) == 1 {
+                let n = recv(fd, &buffer, buffer.count, 0)
+                if n <= 0 { return true }
+            }
+        }
+        return false
+    }
+}
