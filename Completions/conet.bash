@@ -173,13 +173,13 @@ _conet() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    wallet|send|recv|inspect|help)
+    wallet|send|recv|inspect|relay|help)
         # Offer subcommand argument completions
         "_conet_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'wallet send recv inspect help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'wallet send recv inspect relay help' -- "${cur}"))
         ;;
     esac
 }
@@ -369,12 +369,15 @@ _conet_wallet_card() {
     repeating_flags=()
     non_repeating_flags=(--force -h --help)
     repeating_options=()
-    non_repeating_options=(--output -o --mailbox --expires --password-file)
+    non_repeating_options=(--output -o --publish --mailbox --expires --password-file)
     __conet_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--output'|'-o')
+        return
+        ;;
+    '--publish')
         return
         ;;
     '--mailbox')
@@ -473,7 +476,7 @@ _conet_send() {
     repeating_flags=()
     non_repeating_flags=(--force --armor --no-compress --pad --hide-recipients --json -h --help)
     repeating_options=(--to)
-    non_repeating_options=(--from -o --output --level --ttl --password-file)
+    non_repeating_options=(--from -o --output --level --ttl --password-file --relay)
     __conet_offer_flags_options 1
 
     # Offer option value completions
@@ -496,14 +499,17 @@ _conet_send() {
     '--password-file')
         return
         ;;
+    '--relay')
+        return
+        ;;
     esac
 }
 
 _conet_recv() {
     repeating_flags=()
-    non_repeating_flags=(--force --json -h --help)
+    non_repeating_flags=(--force --follow --json -h --help)
     repeating_options=(--wallet)
-    non_repeating_options=(--expect-from -o --output --password-file)
+    non_repeating_options=(--expect-from -o --output --relay --password-file)
     __conet_offer_flags_options 1
 
     # Offer option value completions
@@ -515,6 +521,9 @@ _conet_recv() {
         return
         ;;
     '-o'|'--output')
+        return
+        ;;
+    '--relay')
         return
         ;;
     '--password-file')
@@ -533,6 +542,57 @@ _conet_inspect() {
     # Offer option value completions
     case "${prev}" in
     '--wallet')
+        return
+        ;;
+    '--password-file')
+        return
+        ;;
+    esac
+}
+
+_conet_relay() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--listen --data --wallet --max-message-size --mailbox-bytes --mailbox-messages --max-ttl --max-connections --rate --idle-timeout --handshake-timeout --stamp-bits --password-file)
+    __conet_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--listen')
+        return
+        ;;
+    '--data')
+        return
+        ;;
+    '--wallet')
+        return
+        ;;
+    '--max-message-size')
+        return
+        ;;
+    '--mailbox-bytes')
+        return
+        ;;
+    '--mailbox-messages')
+        return
+        ;;
+    '--max-ttl')
+        return
+        ;;
+    '--max-connections')
+        return
+        ;;
+    '--rate')
+        return
+        ;;
+    '--idle-timeout')
+        return
+        ;;
+    '--handshake-timeout')
+        return
+        ;;
+    '--stamp-bits')
         return
         ;;
     '--password-file')

@@ -59,3 +59,29 @@ if [ "$status" -eq 0 ] || [ -e "$CONET_HOME/damaged.tar" ]; then
   echo "a damaged message was accepted!" >&2; exit 1
 fi
 echo "(rejected with exit $status; damaged.tar does not exist)"
+
+step "a relay on 127.0.0.1: addressed by its own wallet"
+"$CONET" wallet new relay --light > /dev/null
+"$CONET" relay --wallet relay --listen 127.0.0.1:0 --data "$CONET_HOME/relay" > "$CONET_HOME/relay.endpoint" 2> "$CONET_HOME/relay.log" &
+relay_pid=$!
+trap 'kill $relay_pid 2>/dev/null || true; rm -rf "$CONET_HOME"' EXIT
+for _ in $(seq 100); do [ -s "$CONET_HOME/relay.endpoint" ] && break; sleep 0.1; done
+relay=$(cat "$CONET_HOME/relay.endpoint")
+echo "relay: $relay"
+
+step "alice and bob publish their cards on it"
+"$CONET" wallet card alice --publish "$relay"
+"$CONET" wallet card bob --publish "$relay" && echo "(both cards published)"
+bob=$("$CONET" wallet show bob --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["address"])')
+
+step "alice sends README.md to bob's bare address through the relay"
+"$CONET" send --relay "$relay" --from alice --to "$bob" README.md --json
+
+step "bob receives it: verified, written durably, then acknowledged (deleted on the relay)"
+"$CONET" recv --relay "$relay" --wallet bob --expect-from "$alice" -o "$CONET_HOME/inbox" --json
+cmp README.md "$CONET_HOME"/inbox/* && echo "(identical to README.md)"
+
+step "the relay's log (JSON lines), then a clean stop"
+cat "$CONET_HOME/relay.log"
+kill -TERM $relay_pid
+wait $relay_pid && echo "(relay stopped cleanly)"
