@@ -40,6 +40,8 @@ public final class SQLiteMailboxStore: MailboxStore, @unchecked Sendable {
                 CREATE INDEX message_mailbox ON message(mailbox, received);
                 CREATE INDEX message_expires ON message(expires);
                 CREATE TABLE card (address BLOB PRIMARY KEY NOT NULL, json BLOB NOT NULL, updated INTEGER NOT NULL);
+                -- Running totals per mailbox, so a quota check is one row read, not a scan.
+                CREATE TABLE mailbox (address BLOB PRIMARY KEY NOT NULL, count INTEGER NOT NULL, bytes INTEGER NOT NULL);
                 """)
         }
         try migrator.migrate(pool)
@@ -77,9 +79,12 @@ public final class SQLiteMailboxStore: MailboxStore, @unchecked Sendable {
     public func delete(id: [UInt8], mailbox: Address) async throws -> Bool {
         let file: String?? = try await pool.write { db in
             guard let row = try Row.fetchOne(
-                db, sql: "SELECT file FROM message WHERE id = ? AND mailbox = ?", arguments: [Data(id), Data(mailbox.bytes)])
+                db, sql: "SELECT file, size FROM message WHERE id = ? AND mailbox = ?", arguments: [Data(id), Data(mailbox.bytes)])
             else { return nil }
             try db.execute(sql: "DELETE FROM message WHERE id = ? AND mailbox = ?", arguments: [Data(id), Data(mailbox.bytes)])
+            try db.execute(
+                sql: "UPDATE mailbox SET count = count - 1, bytes = bytes - ? WHERE address = ?",
+                arguments: [row["size"] as Int64, Data(mailbox.bytes)])
             return .some(row["file"] as String?)
         }
         guard let file else { return false }
@@ -91,6 +96,12 @@ public final class SQLiteMailboxStore: MailboxStore, @unchecked Sendable {
         let cutoff = Int64(now.timeIntervalSince1970)
         let files: [String?] = try await pool.write { db in
             let files = try String?.fetchAll(db, sql: "SELECT file FROM message WHERE expires <= ?", arguments: [cutoff])
+            try db.execute(sql: """
+                UPDATE mailbox SET
+                  count = count - (SELECT COUNT(*) FROM message WHERE message.mailbox = mailbox.address AND expires <= ?1),
+                  bytes = bytes - (SELECT COALESCE(SUM(size), 0) FROM message WHERE message.mailbox = mailbox.address AND expires <= ?1)
+                WHERE address IN (SELECT DISTINCT mailbox FROM message WHERE expires <= ?1)
+                """, arguments: [cutoff])
             try db.execute(sql: "DELETE FROM message WHERE expires <= ?", arguments: [cutoff])
             return files
         }
@@ -190,9 +201,8 @@ private actor GroupCommitter {
                         outcome[index] = .failure(MailboxStoreError.duplicate)
                         continue
                     }
-                    let row = try Row.fetchOne(
-                        db, sql: "SELECT COUNT(*) AS count, COALESCE(SUM(size), 0) AS bytes FROM message WHERE mailbox = ?", arguments: [mailbox])!
-                    let count: Int = row["count"], bytes: Int = row["bytes"]
+                    let row = try Row.fetchOne(db, sql: "SELECT count, bytes FROM mailbox WHERE address = ?", arguments: [mailbox])
+                    let count: Int = row?["count"] ?? 0, bytes: Int = row?["bytes"] ?? 0
                     if count + 1 > quota.maxCount {
                         outcome[index] = .failure(MailboxStoreError.quotaExceeded("the mailbox holds \(count) messages (limit \(quota.maxCount))"))
                         continue
@@ -213,6 +223,12 @@ private actor GroupCommitter {
                             Data(deposit.id), mailbox, deposit.size, Int64(deposit.received.timeIntervalSince1970),
                             Int64(deposit.expires.timeIntervalSince1970), inline, file,
                         ])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO mailbox (address, count, bytes) VALUES (?, 1, ?)
+                            ON CONFLICT(address) DO UPDATE SET count = count + 1, bytes = bytes + excluded.bytes
+                            """,
+                        arguments: [mailbox, deposit.size])
                 }
                 return outcome
             }

@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+@testable import ConetCore
+
+@Suite struct MailboxStoreTests {
+    func folder() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("conet-store-\(UUID().uuidString)")
+    }
+
+    func deposit(_ mailbox: Address, size: Int, expires: Date = Date().addingTimeInterval(3600), file: URL? = nil) -> Deposit {
+        Deposit(
+            id: SecureRandom.bytes(16), mailbox: mailbox, size: size, received: Date(), expires: expires,
+            body: file.map { .file($0) } ?? .inline([UInt8](repeating: 7, count: size)))
+    }
+
+    @Test func quotasAreCountedOnCommitDeleteAndPurge() async throws {
+        let folder = folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try SQLiteMailboxStore(folder: folder)
+        let bob = PrivateKey.generate().publicKey.address
+        let quota = MailboxQuota(maxBytes: 3000, maxCount: 3)
+        let first = deposit(bob, size: 1000)
+        try await store.commit(first, quota: quota)
+        try await store.commit(deposit(bob, size: 1000), quota: quota)
+        await #expect(throws: MailboxStoreError.self) { try await store.commit(deposit(bob, size: 1001), quota: quota) }
+        await #expect(throws: MailboxStoreError.duplicate) { try await store.commit(first, quota: quota) }
+        #expect(try await store.delete(id: first.id, mailbox: bob))
+        #expect(try await !store.delete(id: first.id, mailbox: bob))
+        try await store.commit(deposit(bob, size: 1000), quota: quota)
+        try await store.commit(deposit(bob, size: 500, expires: Date().addingTimeInterval(-1)), quota: quota)
+        await #expect(throws: MailboxStoreError.self) { try await store.commit(deposit(bob, size: 1), quota: quota) }
+        #expect(try await store.purgeExpired(now: Date()) == 1)
+        try await store.commit(deposit(bob, size: 1000), quota: quota)
+        #expect(try await store.list(mailbox: bob, limit: 100).count == 3)
+        // Another mailbox has its own quota.
+        let carol = PrivateKey.generate().publicKey.address
+        try await store.commit(deposit(carol, size: 3000), quota: quota)
+    }
+
+    @Test func fileBodiesSurviveReopeningAndOrphansAreRemoved() async throws {
+        let folder = folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bob = PrivateKey.generate().publicKey.address
+        var id: [UInt8] = []
+        do {
+            let store = try SQLiteMailboxStore(folder: folder)
+            let staged = store.stagingFolder.appendingPathComponent("upload")
+            try Data(repeating: 9, count: 300_000).write(to: staged)
+            let made = deposit(bob, size: 300_000, file: staged)
+            id = made.id
+            try await store.commit(made, quota: MailboxQuota(maxBytes: 1 << 30, maxCount: 10))
+            // A crash between staging and commit leaves these behind.
+            try Data([1]).write(to: store.stagingFolder.appendingPathComponent("stale"))
+            try Data([1]).write(to: store.bodiesFolder.appendingPathComponent("orphan"))
+        }
+        let reopened = try SQLiteMailboxStore(folder: folder)
+        guard case .file(let url, let size) = try await reopened.body(id: id, mailbox: bob) else {
+            Issue.record("the file body was not found after reopening")
+            return
+        }
+        #expect(size == 300_000)
+        #expect(try Data(contentsOf: url) == Data(repeating: 9, count: 300_000))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: reopened.stagingFolder.path).isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: reopened.bodiesFolder.path).count == 1)
+    }
+}
