@@ -121,14 +121,13 @@ struct Recv: ParsableCommand {
 
 extension Recv.Report {
     init(_ opened: EnvelopeReader.Opened, wallet: String, recipient: Address, output: String?) {
-        let compressed = opened.payloadByteCount - opened.paddingByteCount - 1
         self.init(
             sender: opened.sender.checksummed, verified: true, wallet: wallet, recipient: recipient.checksummed,
             messageId: Hex.encode(opened.header.messageID), created: TimeText.format(opened.header.created),
             expires: TimeText.format(opened.header.expires), expired: opened.header.expires < Date(),
             format: opened.format == .zstd ? "zstd" : "raw", contentBytes: opened.contentByteCount,
             paddingBytes: opened.paddingByteCount, envelopeBytes: opened.envelopeByteCount, chunks: opened.dataChunkCount + 1,
-            compressionRatio: opened.contentByteCount > 0 ? Double(compressed) / Double(opened.contentByteCount) : nil,
+            compressionRatio: opened.compressionRatio,
             output: output)
     }
 }

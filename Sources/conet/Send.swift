@@ -181,7 +181,7 @@ struct Send: ParsableCommand {
         Report(
             messageId: Hex.encode(summary.header.messageID), sender: key.publicKey.address.checksummed,
             recipients: summary.header.stanzas.count, format: summary.format == .zstd ? "zstd" : "raw",
-            contentBytes: summary.contentByteCount, compressed: summary.payloadByteCount - summary.paddingByteCount - 1,
+            contentBytes: summary.contentByteCount, compressed: summary.sealedContentByteCount,
             paddingBytes: summary.paddingByteCount, envelopeBytes: summary.envelopeByteCount,
             chunks: summary.dataChunkCount + 1, output: output, relay: nil, mailboxes: nil)
     }

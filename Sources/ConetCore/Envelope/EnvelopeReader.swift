@@ -5,22 +5,8 @@ import Foundation
 /// plaintext is passed on; the sender signature and the end of the stream can only be checked at
 /// the end, so a caller that must not act on unverified data stages it until `readPayload` returns.
 public final class EnvelopeReader {
-    /// What an opened message turned out to be.
-    public struct Opened: Sendable {
-        public let header: EnvelopeHeader
-        /// Which stanza the key opened.
-        public let stanzaIndex: Int
-        /// The verified sender.
-        public let sender: Address
-        public let format: EnvelopeFormat.ContentFormat
-        public let contentByteCount: Int
-        /// Payload plaintext: the format byte, the (compressed) content and the padding.
-        public let payloadByteCount: Int
-        public let paddingByteCount: Int
-        public let dataChunkCount: Int
-        /// Header plus every chunk, trailer included.
-        public let envelopeByteCount: Int
-    }
+    /// What an opened message turned out to be, every check passed.
+    public typealias Opened = EnvelopeDescription
 
     public let header: EnvelopeHeader
     private let source: ByteSource
@@ -166,7 +152,7 @@ public final class EnvelopeReader {
         let signer = try? PersonalMessage.signer(of: digest, signature: trailer.signature)
         guard signer == trailer.sender else { throw EnvelopeError.signatureMismatch(claimed: trailer.sender, recovered: signer) }
         return Opened(
-            header: header, stanzaIndex: stanzaIndex, sender: trailer.sender, format: content.format ?? .raw,
+            header: header, sender: trailer.sender, stanzaIndex: stanzaIndex, format: content.format ?? .raw,
             contentByteCount: content.contentByteCount, payloadByteCount: content.payloadByteCount,
             paddingByteCount: padding, dataChunkCount: index, envelopeByteCount: envelopeByteCount)
     }

@@ -5,18 +5,7 @@ import Foundation
 /// thread that also hashes it, so encryption and hashing use both cores.
 public final class EnvelopeWriter {
     /// What one sealed message came to.
-    public struct Summary: Sendable {
-        public let header: EnvelopeHeader
-        public let format: EnvelopeFormat.ContentFormat
-        public let contentByteCount: Int
-        /// Payload plaintext: the format byte, the (compressed) content and the padding.
-        public let payloadByteCount: Int
-        public let paddingByteCount: Int
-        /// Data chunks, not counting the trailer chunk.
-        public let dataChunkCount: Int
-        /// Every byte written: header, chunks and trailer.
-        public let envelopeByteCount: Int
-    }
+    public typealias Summary = EnvelopeDescription
 
     /// How much input decides `.automatic` compression.
     static let sampleByteCount = 128 * 1024
@@ -155,8 +144,9 @@ public final class EnvelopeWriter {
         try output(sealed)
         envelopeByteCount += sealed.count
         return Summary(
-            header: header, format: format!, contentByteCount: contentByteCount, payloadByteCount: payloadByteCount,
-            paddingByteCount: padding, dataChunkCount: dataChunkCount, envelopeByteCount: envelopeByteCount)
+            header: header, sender: sender.publicKey.address, stanzaIndex: nil, format: format!, contentByteCount: contentByteCount,
+            payloadByteCount: payloadByteCount, paddingByteCount: padding, dataChunkCount: dataChunkCount,
+            envelopeByteCount: envelopeByteCount)
     }
 
     /// Settles `.automatic` compression from the sample: zstd only if level 1 saves 2% of it.

@@ -94,11 +94,10 @@ public struct EnvelopeInspection: Encodable, Sendable {
 
     /// Adds what opening the message showed, moving the padding out of the payload figure.
     public mutating func record(_ result: EnvelopeReader.Opened, wallet: String, recipient: Address) {
-        let compressed = result.payloadByteCount - result.paddingByteCount - 1
         opened = Opened(
             wallet: wallet, recipient: recipient.checksummed, sender: result.sender.checksummed, verified: true,
             format: result.format == .zstd ? "zstd" : "raw", contentBytes: result.contentByteCount,
-            compressionRatio: result.contentByteCount > 0 ? Double(compressed) / Double(result.contentByteCount) : nil)
+            compressionRatio: result.compressionRatio)
         sizes.padding = result.paddingByteCount
         sizes.payload -= result.paddingByteCount
     }
