@@ -1,6 +1,6 @@
 # conet — build, demo and test on Debian. `make demo` and `make test` install what is missing first.
 SWIFT        ?= swift
-DEBS         := libsecp256k1-dev libsodium-dev libzstd-dev pkg-config python3 python3-venv
+DEBS         := libsecp256k1-dev libsodium-dev libzstd-dev libsqlite3-dev pkg-config python3 python3-venv
 # Independent Ethereum implementations for the interoperability tests, in a throwaway venv.
 PYVENV       := .build/pyvenv
 PYPKGS       := eth-keyfile eth-account

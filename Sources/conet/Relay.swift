@@ -115,7 +115,8 @@ struct Relay: AsyncParsableCommand {
             throw ExitCode(exitStatus(for: error).rawValue)
         }
         let stop = StopSignals { server.shutdown() }
-        try await server.run()
+        // Off the main actor: sessions then spread over the cooperative pool, not the main thread.
+        try await Task.detached { try await server.run() }.value
         withExtendedLifetime(stop) {}
     }
 }
