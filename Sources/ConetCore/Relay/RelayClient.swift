@@ -69,13 +69,21 @@ public final class RelayClient: @unchecked Sendable {
         return id
     }
 
-    /// Deposits an envelope read from `source`.
+    /// Deposits an envelope read from `source`: in one record when it fits, else streamed.
     public func deposit(into mailbox: Address, from source: ByteSource) throws -> [UInt8] {
-        try deposit(into: mailbox) { write in
-            while true {
-                let piece = try source.read(upTo: RelayMessage.maxDataPiece)
-                if piece.isEmpty { return }
+        let first = try source.read(exactly: RelayMessage.maxDataPiece)
+        let more = first.count == RelayMessage.maxDataPiece ? try source.read(upTo: RelayMessage.maxDataPiece) : []
+        if more.isEmpty {
+            try send(.depositWhole(mailbox: mailbox, envelope: first))
+            guard case .stored(let id) = try expectAnswer() else { throw unexpected("deposit") }
+            return id
+        }
+        return try deposit(into: mailbox) { write in
+            try write(first)
+            var piece = more
+            while !piece.isEmpty {
                 try write(piece)
+                piece = try source.read(upTo: RelayMessage.maxDataPiece)
             }
         }
     }

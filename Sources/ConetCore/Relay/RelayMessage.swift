@@ -8,6 +8,8 @@ public enum RelayMessage: Equatable, Sendable {
     case login(address: Address, signature: RecoverableSignature)
     /// Starts a deposit into `mailbox`; the envelope follows in `data` records, then `end`.
     case depositBegin(mailbox: Address)
+    /// A whole envelope of at most 64 KiB in one record (most messages): no data/end records.
+    case depositWhole(mailbox: Address, envelope: [UInt8])
     case list
     case fetch(id: [UInt8])
     case acknowledge(id: [UInt8])
@@ -46,8 +48,8 @@ public enum RelayMessage: Equatable, Sendable {
 
     /// The largest data piece in one record.
     public static let maxDataPiece = 64 * 1024
-    /// The largest record plaintext: a data piece plus its type byte, or a card or a listing page.
-    public static let maxPlaintext = maxDataPiece + 1
+    /// The largest record plaintext: a whole deposit (type, mailbox, 64 KiB), a data piece, a card or a listing page.
+    public static let maxPlaintext = maxDataPiece + 21
     /// Entries per listing message.
     public static let maxListing = 2000
 
@@ -56,6 +58,7 @@ public enum RelayMessage: Equatable, Sendable {
         case .statusRequest: [0x01]
         case .login(let address, let signature): [0x02] + address.bytes + signature.bytes
         case .depositBegin(let mailbox): [0x03] + mailbox.bytes
+        case .depositWhole(let mailbox, let envelope): [0x04] + mailbox.bytes + envelope
         case .list: [0x05]
         case .fetch(let id): [0x06] + id
         case .acknowledge(let id): [0x07] + id
@@ -92,6 +95,9 @@ public enum RelayMessage: Equatable, Sendable {
             guard let signature = try? RecoverableSignature(bytes: Array(body[20...])) else { throw .protocolViolation("malformed login signature") }
             self = .login(address: try address(Array(body[..<20])), signature: signature)
         case 0x03: try need(20); self = .depositBegin(mailbox: try address(body))
+        case 0x04:
+            guard body.count > 20, body.count <= 20 + Self.maxDataPiece else { throw .protocolViolation("a whole deposit must hold 1 byte to 64 KiB") }
+            self = .depositWhole(mailbox: try address(Array(body[..<20])), envelope: Array(body[20...]))
         case 0x05: try need(0); self = .list
         case 0x06: try need(16); self = .fetch(id: body)
         case 0x07: try need(16); self = .acknowledge(id: body)

@@ -76,6 +76,17 @@ struct RelaySession {
                 let answer = try await receiveDeposit(into: mailbox, loggedIn: owner != nil, next: nextMessage)
                 try await writer.send(answer)
                 if case .error = answer { return }
+            case .depositWhole(let mailbox, let envelope):
+                var upload = try DepositUpload(staging: stagingFolder, inlineLimit: configuration.inlineLimit)
+                let answer: RelayMessage
+                if envelope.count > configuration.maxMessageBytes {
+                    answer = .error(code: .tooLarge, message: "the message is over this relay's \(configuration.maxMessageBytes)-byte limit")
+                } else {
+                    try upload.append(envelope)
+                    answer = try await finish(upload, mailbox: mailbox, loggedIn: owner != nil)
+                }
+                // A refused whole deposit leaves the session in step, so it may go on.
+                try await writer.send(answer)
             case .list:
                 guard let owner else { try await writer.send(.error(code: .notLoggedIn, message: "log in to list a mailbox")); continue }
                 try await writer.send(.listing(try await store.list(mailbox: owner, limit: RelayMessage.maxListing)))
