@@ -54,7 +54,7 @@ struct Relay: AsyncParsableCommand {
     var maxConnections = 512
 
     @Option(help: ArgumentHelp("Records per second per connection before it is slowed down.", valueName: "N"))
-    var rate = 5000
+    var rate = 20_000
 
     @Option(help: ArgumentHelp("Close connections silent for this long.", valueName: "DURATION"))
     var idleTimeout = "5m"

@@ -9,7 +9,7 @@ public struct RelayConfiguration: Sendable {
     public var maxTTL: TimeInterval = 30 * 24 * 3600
     public var maxConnections = 512
     /// Records per second per connection before the relay slows that connection down.
-    public var recordsPerSecond = 5000
+    public var recordsPerSecond = 20_000
     public var idleTimeout: TimeInterval = 300
     public var handshakeTimeout: TimeInterval = 10
     /// Hashcash bits a deposit from a session without a mailbox login must carry (0: none).
