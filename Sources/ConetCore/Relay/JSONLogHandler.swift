@@ -16,13 +16,41 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var object: [String: Any] = [
+        var fields: [String: String] = [
             "time": TimeText.format(Date()), "level": event.level.rawValue, "message": "\(event.message)", "logger": label,
         ]
         for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
-            object[key] = "\(value)"
+            fields[key] = "\(value)"
         }
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
-        FileHandle.standardError.write(data + Data("\n".utf8))
+        FileHandle.standardError.write(Data(Self.line(fields).utf8))
+    }
+
+    /// One JSON object, keys sorted, and a newline. Written by hand: JSONSerialization's
+    /// locale-aware key sorting cost a relay nearly half of its CPU at one line per deposit.
+    static func line(_ fields: [String: String]) -> String {
+        var line = "{"
+        for (index, key) in fields.keys.sorted().enumerated() {
+            if index > 0 { line += "," }
+            appendQuoted(key, to: &line)
+            line += ":"
+            appendQuoted(fields[key]!, to: &line)
+        }
+        return line + "}\n"
+    }
+
+    static func appendQuoted(_ text: String, to line: inout String) {
+        line += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": line += "\\\""
+            case "\\": line += "\\\\"
+            case "\n": line += "\\n"
+            case "\r": line += "\\r"
+            case "\t": line += "\\t"
+            case _ where scalar.value < 0x20: line += String(format: "\\u%04x", scalar.value)
+            default: line.unicodeScalars.append(scalar)
+            }
+        }
+        line += "\""
     }
 }
