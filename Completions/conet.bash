@@ -552,7 +552,7 @@ _conet_inspect() {
 
 _conet_relay() {
     repeating_flags=()
-    non_repeating_flags=(--json -h --help)
+    non_repeating_flags=(--verbose --json -h --help)
     repeating_options=()
     non_repeating_options=(--listen --data --wallet --max-message-size --mailbox-bytes --mailbox-messages --max-ttl --max-connections --rate --idle-timeout --handshake-timeout --stamp-bits --password-file)
     __conet_offer_flags_options 0

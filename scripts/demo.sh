@@ -62,7 +62,7 @@ echo "(rejected with exit $status; damaged.tar does not exist)"
 
 step "a relay on 127.0.0.1: addressed by its own wallet"
 "$CONET" wallet new relay --light > /dev/null
-"$CONET" relay --wallet relay --listen 127.0.0.1:0 --data "$CONET_HOME/relay" > "$CONET_HOME/relay.endpoint" 2> "$CONET_HOME/relay.log" &
+"$CONET" relay --wallet relay --listen 127.0.0.1:0 --data "$CONET_HOME/relay" --verbose > "$CONET_HOME/relay.endpoint" 2> "$CONET_HOME/relay.log" &
 relay_pid=$!
 trap 'kill $relay_pid 2>/dev/null || true; rm -rf "$CONET_HOME"' EXIT
 for _ in $(seq 100); do [ -s "$CONET_HOME/relay.endpoint" ] && break; sleep 0.1; done

@@ -18,7 +18,8 @@ struct Relay: AsyncParsableCommand {
 
             OUTPUT: one line on standard output once listening: the relay's endpoint \
             0xADDRESS@host:port, or with --json {address, data, endpoint, publicKey}. Logs: one JSON \
-            object per line on standard error. SIGINT or SIGTERM stops accepting, lets sessions in \
+            object per line on standard error (connections refused, sessions ended and why, cards \
+            published, purges; with --verbose also each stored and acknowledged message). SIGINT or SIGTERM stops accepting, lets sessions in \
             flight finish (up to 10 s) and exits 0.
 
             EXIT STATUS: 0 after a clean stop; 2 bad options; 3 wrong wallet password; 4 no such \
@@ -65,6 +66,9 @@ struct Relay: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Hashcash bits anonymous deposits must carry (0: none).", valueName: "N"))
     var stampBits = 0
 
+    @Flag(help: "Also log every stored and acknowledged message (mailbox, id, size).")
+    var verbose = false
+
     @OptionGroup var passwords: PasswordOptions
     @OptionGroup var json: JSONOption
 
@@ -95,6 +99,7 @@ struct Relay: AsyncParsableCommand {
             Limits.raiseOpenFiles()
             let mailboxes = try SQLiteMailboxStore(folder: folder)
             var logger = Logger(label: "conet.relay") { JSONLogHandler(label: $0) }
+            logger.logLevel = verbose ? .debug : .info
             logger[metadataKey: "relay"] = "\(key.publicKey.address)"
             server = try await RelayServer(
                 identity: key, host: host, port: port, store: mailboxes, stagingFolder: mailboxes.stagingFolder,

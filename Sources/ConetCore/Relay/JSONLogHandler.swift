@@ -40,15 +40,20 @@ public struct JSONLogHandler: LogHandler {
 
     static func appendQuoted(_ text: String, to line: inout String) {
         line += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": line += "\\\""
-            case "\\": line += "\\\\"
-            case "\n": line += "\\n"
-            case "\r": line += "\\r"
-            case "\t": line += "\\t"
-            case _ where scalar.value < 0x20: line += String(format: "\\u%04x", scalar.value)
-            default: line.unicodeScalars.append(scalar)
+        // Most log text needs no escaping: copy it whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            line += text
+        } else {
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": line += "\\\""
+                case "\\": line += "\\\\"
+                case "\n": line += "\\n"
+                case "\r": line += "\\r"
+                case "\t": line += "\\t"
+                case _ where scalar.value < 0x20: line += String(format: "\\u%04x", scalar.value)
+                default: line.unicodeScalars.append(scalar)
+                }
             }
         }
         line += "\""

@@ -100,7 +100,7 @@ struct RelaySession {
             case .acknowledge(let id):
                 guard let owner else { try await writer.send(.error(code: .notLoggedIn, message: "log in to acknowledge")); continue }
                 if try await store.delete(id: id, mailbox: owner) {
-                    logger.info("acknowledged", metadata: ["mailbox": "\(owner)", "id": "\(Hex.encode(id))"])
+                    logger.debug("acknowledged", metadata: ["mailbox": "\(owner)", "id": "\(Hex.encode(id))"])
                     try await writer.send(.ok)
                 } else {
                     try await writer.send(.error(code: .notFound, message: "no message \(Hex.encode(id)) in this mailbox"))
@@ -193,7 +193,7 @@ struct RelaySession {
             case .storage: return .error(code: .internalError, message: error.localizedDescription)
             }
         }
-        logger.info("stored", metadata: ["mailbox": "\(mailbox)", "id": "\(Hex.encode(header.messageID))", "bytes": "\(upload.size)"])
+        logger.debug("stored", metadata: ["mailbox": "\(mailbox)", "id": "\(Hex.encode(header.messageID))", "bytes": "\(upload.size)"])
         let entry = MailboxEntry(id: header.messageID, size: UInt64(upload.size), received: UInt64(now.timeIntervalSince1970))
         await hub.publish(entry, to: mailbox)
         return .stored(id: header.messageID)
