@@ -27,18 +27,9 @@ public final class SecretStreamEncryptor {
     /// The header to send first; it carries the stream's random nonce.
     public let header: [UInt8]
 
-    /// Starts a stream under a 32-byte key.
-    public init(key: some ContiguousBytes) throws(CryptoError) {
-        try SecretStreamDecryptor.check(key: key)
-        Sodium.ensureInitialized()
-        let state = UnsafeMutablePointer<crypto_secretstream_xchacha20poly1305_state>.allocate(capacity: 1)
-        self.state = state
-        var header = [UInt8](repeating: 0, count: Self.headerByteCount)
-        key.withUnsafeBytes { key in
-            _ = crypto_secretstream_xchacha20poly1305_init_push(
-                state, &header, key.baseAddress!.assumingMemoryBound(to: UInt8.self))
-        }
-        self.header = header
+    /// Starts a stream under a 32-byte key with a fresh random header, as `init_push` would make.
+    public convenience init(key: some ContiguousBytes) throws(CryptoError) {
+        try self.init(key: key, header: SecureRandom.bytes(Self.headerByteCount))
     }
 
     /// Starts a stream whose 24-byte header the caller chose (from its own random source, so that
