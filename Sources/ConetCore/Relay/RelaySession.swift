@@ -50,7 +50,7 @@ struct RelaySession {
         defer {
             if let (mailbox, id, task) = subscription {
                 task.cancel()
-                Task { await hub.unsubscribe(mailbox, id: id) }
+                hub.unsubscribe(mailbox, id: id)
             }
         }
 
@@ -108,7 +108,7 @@ struct RelaySession {
             case .subscribe:
                 guard let owner else { try await writer.send(.error(code: .notLoggedIn, message: "log in to subscribe")); continue }
                 if subscription == nil {
-                    let (id, stream) = await hub.subscribe(owner)
+                    let (id, stream) = hub.subscribe(owner)
                     let task = Task {
                         for await entry in stream { try? await writer.send(.notify(entry)) }
                     }
@@ -195,7 +195,7 @@ struct RelaySession {
         }
         logger.debug("stored", metadata: ["mailbox": "\(mailbox)", "id": "\(Hex.encode(header.messageID))", "bytes": "\(upload.size)"])
         let entry = MailboxEntry(id: header.messageID, size: UInt64(upload.size), received: UInt64(now.timeIntervalSince1970))
-        await hub.publish(entry, to: mailbox)
+        hub.publish(entry, to: mailbox)
         return .stored(id: header.messageID)
     }
 
