@@ -554,7 +554,7 @@ _conet_relay() {
     repeating_flags=()
     non_repeating_flags=(--verbose --json -h --help)
     repeating_options=()
-    non_repeating_options=(--listen --data --wallet --max-message-size --mailbox-bytes --mailbox-messages --max-ttl --max-connections --rate --idle-timeout --handshake-timeout --stamp-bits --password-file)
+    non_repeating_options=(--listen --data --wallet --max-message-size --mailbox-bytes --mailbox-messages --max-ttl --max-connections --rate --idle-timeout --handshake-timeout --stamp-bits --drain-timeout --password-file)
     __conet_offer_flags_options 0
 
     # Offer option value completions
@@ -593,6 +593,9 @@ _conet_relay() {
         return
         ;;
     '--stamp-bits')
+        return
+        ;;
+    '--drain-timeout')
         return
         ;;
     '--password-file')

@@ -65,7 +65,7 @@ function __conet_parse_tokens -S
         case 'inspect'
             __conet_parse_subcommand 1 'wallet=+' 'password-file=' 'json' 'h/help'
         case 'relay'
-            __conet_parse_subcommand 0 'listen=' 'data=' 'wallet=' 'max-message-size=' 'mailbox-bytes=' 'mailbox-messages=' 'max-ttl=' 'max-connections=' 'rate=' 'idle-timeout=' 'handshake-timeout=' 'stamp-bits=' 'verbose' 'password-file=' 'json' 'h/help'
+            __conet_parse_subcommand 0 'listen=' 'data=' 'wallet=' 'max-message-size=' 'mailbox-bytes=' 'mailbox-messages=' 'max-ttl=' 'max-connections=' 'rate=' 'idle-timeout=' 'handshake-timeout=' 'stamp-bits=' 'drain-timeout=' 'verbose' 'password-file=' 'json' 'h/help'
         case 'help'
             __conet_parse_subcommand -r 1 
         end
@@ -250,6 +250,7 @@ complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "c
 complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet relay" idle-timeout' -l 'idle-timeout' -d 'Close connections silent for this long.' -rfka ''
 complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet relay" handshake-timeout' -l 'handshake-timeout' -d 'Close connections that have not finished the handshake in this time.' -rfka ''
 complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet relay" stamp-bits' -l 'stamp-bits' -d 'Hashcash bits anonymous deposits must carry (0: none).' -rfka ''
+complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet relay" drain-timeout' -l 'drain-timeout' -d 'On SIGINT/SIGTERM, how long sessions in flight may finish before they are closed.' -rfka ''
 complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet relay" verbose' -l 'verbose' -d 'Also log every stored and acknowledged message (mailbox, id, size).'
 complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet relay" password-file' -l 'password-file' -d 'Read the wallet password from the first line of FILE.' -rfka ''
 complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet relay" json' -l 'json' -d 'Print JSON (keys sorted) instead of text.'

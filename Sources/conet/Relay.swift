@@ -20,7 +20,7 @@ struct Relay: AsyncParsableCommand {
             0xADDRESS@host:port, or with --json {address, data, endpoint, publicKey}. Logs: one JSON \
             object per line on standard error (connections refused, sessions ended and why, cards \
             published, purges; with --verbose also each stored and acknowledged message). SIGINT or SIGTERM stops accepting, lets sessions in \
-            flight finish (up to 10 s) and exits 0.
+            flight finish (--drain-timeout, default 10 s), closes the rest and exits 0.
 
             EXIT STATUS: 0 after a clean stop; 2 bad options; 3 wrong wallet password; 4 no such \
             wallet; 5 cannot listen or open the data folder.
@@ -66,6 +66,9 @@ struct Relay: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Hashcash bits anonymous deposits must carry (0: none).", valueName: "N"))
     var stampBits = 0
 
+    @Option(help: ArgumentHelp("On SIGINT/SIGTERM, how long sessions in flight may finish before they are closed.", valueName: "DURATION"))
+    var drainTimeout = "10s"
+
     @Flag(help: "Also log every stored and acknowledged message (mailbox, id, size).")
     var verbose = false
 
@@ -77,7 +80,9 @@ struct Relay: AsyncParsableCommand {
         let store = WalletStore.current
         let (host, port): (String, Int)
         let server: RelayServer
+        let drain: TimeInterval
         do {
+            drain = try Sizes.duration(drainTimeout, option: "--drain-timeout")
             guard let colon = listen.lastIndex(of: ":"), let parsed = Int(listen[listen.index(after: colon)...]), (0...65535).contains(parsed) else {
                 throw CommandError(.invalidInput, "--listen '\(listen)' is not HOST:PORT")
             }
@@ -119,7 +124,7 @@ struct Relay: AsyncParsableCommand {
             Output.printError(error.localizedDescription)
             throw ExitCode(exitStatus(for: error).rawValue)
         }
-        let stop = StopSignals { server.shutdown() }
+        let stop = StopSignals { server.shutdown(drainTimeout: drain) }
         // Off the main actor: sessions then spread over the cooperative pool, not the main thread.
         try await Task.detached { try await server.run() }.value
         withExtendedLifetime(stop) {}

@@ -289,6 +289,20 @@ final class IDList: @unchecked Sendable {
         #expect(relay.process.isRunning)
     }
 
+    /// SIGTERM with a session still open (a follower): the relay drains, closes it, exits 0.
+    @Test func stopsWithinTheDrainTimeoutEvenWithOpenSessions() throws {
+        let conet = try ConetProcess()
+        defer { conet.cleanUp() }
+        let relay = try RelayProcess(conet, arguments: ["--drain-timeout", "1s"])
+        let follower = try RelayClient(endpoint: relay.parsedEndpoint)
+        try follower.login(PrivateKey.generate())
+        try follower.subscribe()
+        let started = Date()
+        #expect(relay.stop() == 0)
+        #expect(Date().timeIntervalSince(started) < 8, "the relay took \(Date().timeIntervalSince(started)) s to stop")
+        #expect(throws: RelayError.self) { _ = try follower.nextNotification(timeout: 2) ?? { throw RelayError.connection("still open") }() }
+    }
+
     /// A reader that never reads does not make the relay buffer a large message in memory.
     @Test func aSlowReaderDoesNotGrowTheRelay() throws {
         let conet = try ConetProcess()

@@ -12,6 +12,8 @@ final class ConnectionTable: Sendable {
         var pending: [Int: any Channel] = [:]
         /// Evicted connections whose slot already went to a newcomer.
         var evicted: Set<Int> = []
+        /// Every open connection, for closing them all at the end of a drain.
+        var all: [Int: any Channel] = [:]
     }
 
     private let limit: Int
@@ -32,6 +34,7 @@ final class ConnectionTable: Sendable {
             }
             state.serial += 1
             state.pending[state.serial] = channel
+            state.all[state.serial] = channel
             return (state.serial, evicted)
         }
         evicted?.close(promise: nil)
@@ -43,9 +46,16 @@ final class ConnectionTable: Sendable {
         state.withLockedValue { _ = $0.pending.removeValue(forKey: ticket) }
     }
 
+    /// Closes every connection still open (the end of a drain).
+    func closeAll() {
+        let open = state.withLockedValue { Array($0.all.values) }
+        for channel in open { channel.close(promise: nil) }
+    }
+
     /// The connection ended; an evicted one's slot was already handed on.
     func remove(_ ticket: Int) {
         state.withLockedValue { state in
+            state.all.removeValue(forKey: ticket)
             if state.evicted.remove(ticket) != nil { return }
             state.pending.removeValue(forKey: ticket)
             state.count -= 1

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
@@ -71,8 +72,8 @@ public final class RelayServer: Sendable {
         return (try? [UInt8](JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))) ?? []
     }
 
-    /// Serves until `shutdown`; then waits for sessions in flight (at most `drainTimeout`).
-    public func run(drainTimeout: TimeInterval = 10) async throws {
+    /// Serves until `shutdown`, then until the sessions in flight have ended.
+    public func run() async throws {
         let purger = Task { await purgeLoop() }
         defer { purger.cancel() }
         let status: @Sendable () -> [UInt8] = { [self] in statusJSON() }
@@ -95,9 +96,13 @@ public final class RelayServer: Sendable {
         try? await group.shutdownGracefully()
     }
 
-    /// Stops accepting; `run` returns once the sessions in flight have ended.
-    public func shutdown() {
+    /// Stops accepting; sessions in flight may finish for `drainTimeout`, then the rest are
+    /// closed (a closed session loses nothing: only a completed deposit is ever answered).
+    public func shutdown(drainTimeout: TimeInterval = 10) {
         serverChannel.channel.close(promise: nil)
+        logger.info("stopping", metadata: ["drainSeconds": "\(Int(drainTimeout))"])
+        let connections = connections
+        DispatchQueue.global().asyncAfter(deadline: .now() + drainTimeout) { connections.closeAll() }
     }
 
     private func serve(
