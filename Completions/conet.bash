@@ -173,13 +173,13 @@ _conet() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    wallet|send|recv|inspect|relay|help)
+    wallet|send|recv|inspect|relay|bench|help)
         # Offer subcommand argument completions
         "_conet_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'wallet send recv inspect relay help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'wallet send recv inspect relay bench help' -- "${cur}"))
         ;;
     esac
 }
@@ -599,6 +599,21 @@ _conet_relay() {
         return
         ;;
     '--password-file')
+        return
+        ;;
+    esac
+}
+
+_conet_bench() {
+    repeating_flags=()
+    non_repeating_flags=(--json -h --help)
+    repeating_options=()
+    non_repeating_options=(--seconds)
+    __conet_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--seconds')
         return
         ;;
     esac

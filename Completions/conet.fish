@@ -66,6 +66,8 @@ function __conet_parse_tokens -S
             __conet_parse_subcommand 1 'wallet=+' 'password-file=' 'json' 'h/help'
         case 'relay'
             __conet_parse_subcommand 0 'listen=' 'data=' 'wallet=' 'max-message-size=' 'mailbox-bytes=' 'mailbox-messages=' 'max-ttl=' 'max-connections=' 'rate=' 'idle-timeout=' 'handshake-timeout=' 'stamp-bits=' 'drain-timeout=' 'verbose' 'password-file=' 'json' 'h/help'
+        case 'bench'
+            __conet_parse_subcommand -r 1 'seconds=' 'json' 'h/help'
         case 'help'
             __conet_parse_subcommand -r 1 
         end
@@ -129,6 +131,7 @@ complete -c 'conet' -n '__conet_should_offer_completions_for_positional "conet" 
 complete -c 'conet' -n '__conet_should_offer_completions_for_positional "conet" -eq 1' -fa 'recv' -d 'Verify, decrypt and decompress a message sent to one of your wallets.'
 complete -c 'conet' -n '__conet_should_offer_completions_for_positional "conet" -eq 1' -fa 'inspect' -d 'Show a message\'s header, recipients, chunks and size breakdown.'
 complete -c 'conet' -n '__conet_should_offer_completions_for_positional "conet" -eq 1' -fa 'relay' -d 'Run a relay: mailboxes addressed by wallet, durable, with limits on by default.'
+complete -c 'conet' -n '__conet_should_offer_completions_for_positional "conet" -eq 1' -fa 'bench' -d 'Benchmark the crypto, compression and envelope layers.'
 complete -c 'conet' -n '__conet_should_offer_completions_for_positional "conet" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet wallet" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'conet' -n '__conet_should_offer_completions_for_positional "conet wallet" -eq 1' -fa 'new' -d 'Create a wallet from a new BIP-39 mnemonic (account m/44\'/60\'/0\'/0/0).'
@@ -255,3 +258,6 @@ complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "c
 complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet relay" password-file' -l 'password-file' -d 'Read the wallet password from the first line of FILE.' -rfka ''
 complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet relay" json' -l 'json' -d 'Print JSON (keys sorted) instead of text.'
 complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet relay" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet bench" seconds' -l 'seconds' -d 'Seconds of timing per figure (split over 5 runs; the direct C timing doubles it).' -rfka ''
+complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet bench" json' -l 'json' -d 'Print JSON (keys sorted) instead of text.'
+complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet bench" h help' -s 'h' -l 'help' -d 'Show help information.'

@@ -21,7 +21,7 @@ struct Conet: AsyncParsableCommand {
 
             JSON: --version --json prints {conet, libsodium, zstd}.
             """,
-        subcommands: [Wallet.self, Send.self, Recv.self, Inspect.self, Relay.self]
+        subcommands: [Wallet.self, Send.self, Recv.self, Inspect.self, Relay.self, Bench.self]
     )
 
     @Flag(name: .long, help: "Print the conet version and the linked libsodium and zstd versions.")
