@@ -78,14 +78,7 @@ enum EnvelopeInput {
 
     /// A source over the file at `path`, or standard input for `-`.
     static func descriptorSource(_ path: String) throws -> FileDescriptorSource {
-        guard path != "-" else { return FileDescriptorSource(descriptor: STDIN_FILENO) }
-        let fd = Foundation.open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            if errno == ENOENT { throw FileError.notFound(path) }
-            throw FileError.io("cannot open \(path): \(String(cString: strerror(errno)))")
-        }
-        // The descriptor lives until the process exits, like standard input's.
-        return FileDescriptorSource(descriptor: fd)
+        path == "-" ? FileDescriptorSource(descriptor: STDIN_FILENO) : try FileDescriptorSource(path: path)
     }
 }
 

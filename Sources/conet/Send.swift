@@ -166,13 +166,11 @@ struct Send: ParsableCommand {
             }
             return (summary!, [mailboxes[0].checksummed])
         }
-        let staged = try StagedFile(
-            destination: FileManager.default.temporaryDirectory.appendingPathComponent("conet-send-\(UUID().uuidString)"), mode: 0o600)
+        // Never committed: the temporary file is read back once per mailbox, then removed with `staged`.
+        let staged = try StagedFile(destination: FileManager.default.temporaryDirectory.appendingPathComponent("conet-send"), mode: 0o600)
         let summary = try seal(source, to: recipients, key: key, options: options) { try staged.write($0) }
-        try staged.commit(overwrite: false)
-        defer { unlink(staged.destination.path) }
         for mailbox in mailboxes {
-            _ = try client.deposit(into: mailbox, from: try EnvelopeInput.descriptorSource(staged.destination.path))
+            _ = try client.deposit(into: mailbox, from: try FileDescriptorSource(path: staged.temporaryPath))
         }
         return (summary, mailboxes.map(\.checksummed))
     }

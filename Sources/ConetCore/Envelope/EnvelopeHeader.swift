@@ -100,7 +100,7 @@ public struct EnvelopeHeader: Sendable {
     /// The header bytes the MAC covers (everything before it).
     var authenticatedBytes: ArraySlice<UInt8> { bytes.dropLast(EnvelopeFormat.macByteCount) }
 
-    /// Whether the stamp carries at least `bits` of work over this header.
+    /// The work the stamp proves over this header, in bits (0 without a stamp).
     public func stampWork() -> Int {
         guard let stamp else { return 0 }
         return stamp.work(over: bytes[..<stampedByteCount])

@@ -46,6 +46,11 @@ final class ConnectionTable: Sendable {
         state.withLockedValue { _ = $0.pending.removeValue(forKey: ticket) }
     }
 
+    /// Whether the connection is still in its handshake.
+    func isPending(_ ticket: Int) -> Bool {
+        state.withLockedValue { $0.pending[ticket] != nil }
+    }
+
     /// Closes every connection still open (the end of a drain).
     func closeAll() {
         let open = state.withLockedValue { Array($0.all.values) }

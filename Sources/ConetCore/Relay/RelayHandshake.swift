@@ -46,11 +46,11 @@ public enum RelayHandshake {
 
     /// Relay side: keys from its wallet key, its ephemeral key and both hellos.
     public static func relayKeys(
-        relay: PrivateKey, ephemeral: PrivateKey, clientKey: PublicKey, clientHello: [UInt8], serverHello: [UInt8], challenge: [UInt8]
+        relay: PrivateKey, ephemeral: PrivateKey, clientKey: PublicKey, clientHello: [UInt8], serverHello: [UInt8]
     ) -> Keys {
         keys(
             es: relay.sharedSecret(with: clientKey), ee: ephemeral.sharedSecret(with: clientKey),
-            clientHello: clientHello, serverHello: serverHello, challenge: challenge, relayKey: relay.publicKey)
+            clientHello: clientHello, serverHello: serverHello, relayKey: relay.publicKey)
     }
 
     /// Client side: checks who answered and derives the keys.
@@ -68,7 +68,7 @@ public enum RelayHandshake {
         if let expected, relayKey.address != expected { throw .wrongRelay(expected: expected, actual: relayKey.address) }
         return keys(
             es: ephemeral.sharedSecret(with: relayKey), ee: ephemeral.sharedSecret(with: relayEphemeral),
-            clientHello: clientHello, serverHello: serverHello, challenge: Array(serverHello[71...]), relayKey: relayKey)
+            clientHello: clientHello, serverHello: serverHello, relayKey: relayKey)
     }
 
     /// The bytes a wallet signs (EIP-191) to log in to its mailbox on this session.
@@ -77,7 +77,7 @@ public enum RelayHandshake {
     }
 
     private static func keys(
-        es: SecretBytes, ee: SecretBytes, clientHello: [UInt8], serverHello: [UInt8], challenge: [UInt8], relayKey: PublicKey
+        es: SecretBytes, ee: SecretBytes, clientHello: [UInt8], serverHello: [UInt8], relayKey: PublicKey
     ) -> Keys {
         var hash = SHA256()
         hash.update(data: transcriptLabel)
@@ -95,7 +95,7 @@ public enum RelayHandshake {
         }
         return Keys(
             clientToRelay: derive(clientToRelayLabel), relayToClient: derive(relayToClientLabel), transcript: transcript,
-            challenge: challenge, relayKey: relayKey)
+            challenge: Array(serverHello.suffix(32)), relayKey: relayKey)
     }
 }
 

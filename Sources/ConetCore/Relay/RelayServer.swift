@@ -1,7 +1,6 @@
 import Dispatch
 import Foundation
 import Logging
-import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
@@ -88,7 +87,7 @@ public final class RelayServer: Sendable {
                     }
                     tasks.addTask { [self] in
                         defer { connections.remove(ticket) }
-                        await serve(connection, peer: peer, status: status) { [connections] in connections.established(ticket) }
+                        await serve(connection, ticket: ticket, peer: peer, status: status)
                     }
                 }
             }
@@ -106,14 +105,14 @@ public final class RelayServer: Sendable {
     }
 
     private func serve(
-        _ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, peer: String, status: @escaping @Sendable () -> [UInt8],
-        established: @escaping @Sendable () -> Void
+        _ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>, ticket: Int, peer: String, status: @escaping @Sendable () -> [UInt8]
     ) async {
         let channel = connection.channel
-        let handshakeDone = NIOLockedValueBox(false)
+        let connections = connections
+        // The connection table already knows who is still in the handshake: no second flag.
         let timeout = TimeAmount.milliseconds(Int64(configuration.handshakeTimeout * 1000))
         channel.eventLoop.scheduleTask(in: timeout) {
-            if !handshakeDone.withLockedValue({ $0 }) { channel.close(promise: nil) }
+            if connections.isPending(ticket) { channel.close(promise: nil) }
         }
         var sessionLogger = logger
         sessionLogger[metadataKey: "peer"] = "\(peer)"
@@ -123,10 +122,7 @@ public final class RelayServer: Sendable {
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var iterator = inbound.makeAsyncIterator()
-                try await session.run(inbound: &iterator, outbound: outbound) {
-                    handshakeDone.withLockedValue { $0 = true }
-                    established()
-                }
+                try await session.run(inbound: &iterator, outbound: outbound) { connections.established(ticket) }
             }
         } catch {
             sessionLogger.info("session ended", metadata: ["reason": "\(error.localizedDescription)"])

@@ -40,7 +40,7 @@ struct RelaySession {
         let serverHello = RelayHandshake.serverHello(relay: identity.publicKey, ephemeral: ephemeral, challenge: challenge)
         try await outbound.write(ByteBuffer(bytes: serverHello))
         let keys = RelayHandshake.relayKeys(
-            relay: identity, ephemeral: ephemeral, clientKey: clientKey, clientHello: hello, serverHello: serverHello, challenge: challenge)
+            relay: identity, ephemeral: ephemeral, clientKey: clientKey, clientHello: hello, serverHello: serverHello)
         handshakeDone()
         let receive = RecordCipher(key: keys.clientToRelay)
         let writer = Writer(outbound: outbound, cipher: RecordCipher(key: keys.relayToClient))
@@ -210,7 +210,7 @@ struct RelaySession {
                 offset = end
             }
         case .file(let url, let size):
-            let source = try EnvelopeFileSource(url: url)
+            let source = try FileDescriptorSource(path: url.path)
             try await writer.send(.fetchBegin(id: id, size: UInt64(size)))
             var sent = 0
             while sent < size {
@@ -249,7 +249,7 @@ struct DepositUpload {
         }
         memory += piece
         if memory.count > inlineLimit {
-            let staged = try StagedFile(destination: staging.appendingPathComponent(UUID().uuidString), mode: 0o600, staging: staging)
+            let staged = try StagedFile(destination: staging.appendingPathComponent("upload"), mode: 0o600)
             try staged.write(memory)
             memory = []
             file = staged
@@ -257,29 +257,10 @@ struct DepositUpload {
     }
 
     func deposit(id: [UInt8], mailbox: Address, received: Date, expires: Date) throws -> Deposit {
-        var body = Deposit.Body.inline(memory)
-        if let file {
-            try file.commit(overwrite: true)
-            body = .file(file.destination)
-        }
+        // A spilled body is fsynced here; the store renames it in before its row commits.
+        let body = try file.map { Deposit.Body.file(try $0.detach()) } ?? .inline(memory)
         return Deposit(id: id, mailbox: mailbox, size: size, received: received, expires: expires, body: body)
     }
-}
-
-/// Reads a stored body file.
-final class EnvelopeFileSource: ByteSource {
-    private let source: FileDescriptorSource
-    private let descriptor: Int32
-
-    init(url: URL) throws {
-        descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw MailboxStoreError.storage("cannot open a stored body: \(String(cString: strerror(errno)))") }
-        source = FileDescriptorSource(descriptor: descriptor)
-    }
-
-    deinit { close(descriptor) }
-
-    func read(upTo count: Int) throws -> [UInt8] { try source.read(upTo: count) }
 }
 
 /// Slows a connection that sends more than `perSecond` records in a second.

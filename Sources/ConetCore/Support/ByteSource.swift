@@ -36,10 +36,31 @@ public final class MemorySource: ByteSource {
 /// A file descriptor (a file, a pipe, standard input), read with `read(2)`.
 public final class FileDescriptorSource: ByteSource {
     private let descriptor: Int32
+    private let owned: Bool
     /// Bytes read so far.
     public private(set) var byteCount = 0
 
-    public init(descriptor: Int32) { self.descriptor = descriptor }
+    /// Reads a descriptor the caller keeps open (and closes).
+    public init(descriptor: Int32) {
+        self.descriptor = descriptor
+        owned = false
+    }
+
+    /// Opens the file at `path` for reading; it is closed when the source goes away.
+    /// - Throws: `FileError.notFound`, or `.io` naming the path and the system's reason.
+    public init(path: String) throws(FileError) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ENOENT { throw .notFound(path) }
+            throw .io("cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        self.descriptor = descriptor
+        owned = true
+    }
+
+    deinit {
+        if owned { close(descriptor) }
+    }
 
     public func read(upTo count: Int) throws -> [UInt8] {
         guard count > 0 else { return [] }

@@ -65,12 +65,7 @@ public final class StagedFile: @unchecked Sendable {
     /// Flushes to disk and gives the file its final name.
     /// - Parameter overwrite: when false, fails with `FileError.exists` if the destination exists.
     public func commit(overwrite: Bool) throws(FileError) {
-        precondition(!committed, "StagedFile committed twice")
-        guard fchmod(writer.descriptor, mode) == 0, fsync(writer.descriptor) == 0 else {
-            throw .io("cannot sync \(destination.path): \(AtomicFile.errnoText())")
-        }
-        close(writer.descriptor)
-        open = false
+        try syncAndClose()
         if overwrite {
             guard rename(temporaryPath, destination.path) == 0 else { throw .io("cannot rename into \(destination.path): \(AtomicFile.errnoText())") }
         } else {
@@ -83,5 +78,22 @@ public final class StagedFile: @unchecked Sendable {
         }
         committed = true
         AtomicFile.syncFolder(destination.deletingLastPathComponent())
+    }
+
+    /// Flushes to disk and hands the temporary file over, still under its temporary name, to a
+    /// caller that moves it itself (the relay's store renames bodies in before indexing them).
+    public func detach() throws(FileError) -> URL {
+        try syncAndClose()
+        committed = true
+        return URL(fileURLWithPath: temporaryPath)
+    }
+
+    private func syncAndClose() throws(FileError) {
+        precondition(!committed, "StagedFile committed twice")
+        guard fchmod(writer.descriptor, mode) == 0, fsync(writer.descriptor) == 0 else {
+            throw .io("cannot sync \(destination.path): \(AtomicFile.errnoText())")
+        }
+        close(writer.descriptor)
+        open = false
     }
 }
