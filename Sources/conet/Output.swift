@@ -19,6 +19,20 @@ enum Output {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
+    /// A JSON decoding failure in words: where in the document, and what was wrong.
+    static func describe(decodingError error: Error) -> String {
+        func place(_ path: [CodingKey]) -> String {
+            path.isEmpty ? "the top level" : path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case DecodingError.keyNotFound(let key, let context): return "missing '\(key.stringValue)' at \(place(context.codingPath))"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            return "wrong type at \(place(context.codingPath))"
+        case DecodingError.dataCorrupted(let context): return "\(context.debugDescription) at \(place(context.codingPath))"
+        default: return error.localizedDescription
+        }
+    }
+
     static func printJSON<Value: Encodable>(_ value: Value) throws {
         print(try json(value))
     }

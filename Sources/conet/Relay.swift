@@ -118,6 +118,9 @@ struct Relay: AsyncParsableCommand {
                 : server.endpoint
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
             logger.info("listening", metadata: ["endpoint": "\(server.endpoint)", "data": "\(folder.path)"])
+            if let keyLog = SessionKeyLog.path {
+                logger.warning("CONET_KEYLOG is set: every session's keys are appended to it (a debugging aid)", metadata: ["keylog": "\(keyLog)"])
+            }
         } catch let exit as ExitCode {
             throw exit
         } catch {

@@ -1,10 +1,10 @@
 import Foundation
 
 /// One benchmark figure: the median of several timed runs, with their spread.
-public struct BenchFigure: Encodable, Sendable, Equatable {
+public struct BenchFigure: Codable, Sendable, Equatable {
     public let suite: String
     public let name: String
-    /// "ops/s" or "MB/s".
+    /// "ops/s", "MB/s" (higher is better) or "µs" (a latency: lower is better).
     public let unit: String
     public let median: Double
     public let min: Double
@@ -12,10 +12,42 @@ public struct BenchFigure: Encodable, Sendable, Equatable {
     public let runs: Int
     /// The same operation as a direct call into the C library, when there is one.
     public var direct: Double?
+    /// What else the run measured, e.g. a compression ratio.
+    public var note: String?
     /// median / direct: the cost of conet's Swift layer (1.0 is none; below 1 is slower).
     public var ratio: Double? { direct.map { median / $0 } }
 
-    enum CodingKeys: String, CodingKey { case suite, name, unit, median, min, max, runs, direct, ratio }
+    /// Whether a larger figure is an improvement (rates) or a regression (latencies).
+    public var higherIsBetter: Bool { unit != "µs" }
+
+    public init(suite: String, name: String, unit: String, median: Double, min: Double, max: Double, runs: Int, direct: Double? = nil) {
+        self.suite = suite
+        self.name = name
+        self.unit = unit
+        self.median = median
+        self.min = min
+        self.max = max
+        self.runs = runs
+        self.direct = direct
+    }
+
+    /// The figure of several runs' values.
+    public init(suite: String, name: String, unit: String, values: [Double]) {
+        let sorted = values.sorted()
+        self.init(suite: suite, name: name, unit: unit, median: sorted[sorted.count / 2], min: sorted.first ?? 0, max: sorted.last ?? 0, runs: sorted.count)
+    }
+
+    enum CodingKeys: String, CodingKey { case suite, name, unit, median, min, max, runs, direct, ratio, note }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            suite: try container.decode(String.self, forKey: .suite), name: try container.decode(String.self, forKey: .name),
+            unit: try container.decode(String.self, forKey: .unit), median: try container.decode(Double.self, forKey: .median),
+            min: try container.decode(Double.self, forKey: .min), max: try container.decode(Double.self, forKey: .max),
+            runs: try container.decode(Int.self, forKey: .runs), direct: try container.decodeIfPresent(Double.self, forKey: .direct))
+        note = try container.decodeIfPresent(String.self, forKey: .note)
+    }
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -28,51 +60,6 @@ public struct BenchFigure: Encodable, Sendable, Equatable {
         try container.encode(runs, forKey: .runs)
         try container.encodeIfPresent(direct, forKey: .direct)
         try container.encodeIfPresent(ratio, forKey: .ratio)
-    }
-}
-
-/// Times an operation: a warm-up, then `runs` runs of about `seconds / runs` each; every run
-/// repeats the operation until its time is up and yields operations (or bytes) per second.
-public struct Stopwatch: Sendable {
-    public let seconds: Double
-    public let runs: Int
-
-    public init(seconds: Double, runs: Int = 5) {
-        self.seconds = seconds
-        self.runs = runs
-    }
-
-    /// Rates per second of `body`, which performs one operation and returns the units it did
-    /// (1 for an operation, a byte count for throughput).
-    public func rates(_ body: () throws -> Int) rethrows -> [Double] {
-        let perRun = Swift.max(seconds / Double(runs), 0.01)
-        _ = try body()
-        var rates: [Double] = []
-        for _ in 0..<runs {
-            let start = ContinuousClock.now
-            var units = 0
-            var elapsed = Duration.zero
-            repeat {
-                units += try body()
-                elapsed = ContinuousClock.now - start
-            } while elapsed < .milliseconds(Int64(perRun * 1000))
-            let secondsTaken = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            rates.append(Double(units) / secondsTaken)
-        }
-        return rates
-    }
-
-    /// A figure from rates (scaled by `scale`, e.g. 1e-6 for MB/s).
-    public func measure(
-        suite: String, name: String, unit: String, scale: Double = 1, direct: (() throws -> Int)? = nil, _ body: () throws -> Int
-    ) throws -> BenchFigure {
-        let rates = try self.rates(body).map { $0 * scale }.sorted()
-        var measurement = BenchFigure(
-            suite: suite, name: name, unit: unit, median: rates[rates.count / 2], min: rates.first!, max: rates.last!, runs: rates.count)
-        if let direct {
-            let directRates = try self.rates(direct).map { $0 * scale }.sorted()
-            measurement.direct = directRates[directRates.count / 2]
-        }
-        return measurement
+        try container.encodeIfPresent(note, forKey: .note)
     }
 }

@@ -5,15 +5,17 @@ internal import CSodium
 /// The benchmark suites. Each primitive is also timed as a direct call into its C library, so the
 /// printed ratio is the cost of conet's Swift layer.
 public enum BenchSuites {
-    public static let all = ["keys", "hash", "aead", "zstd", "envelope"]
+    public static let all = ["keys", "hash", "aead", "zstd", "envelope", "relay"]
 
-    public static func run(_ suite: String, stopwatch: Stopwatch) throws -> [BenchFigure] {
+    /// Runs one suite. `corpus` replaces the built-in mixed corpus of the zstd suite.
+    public static func run(_ suite: String, stopwatch: Stopwatch, corpus: [UInt8]? = nil) throws -> [BenchFigure] {
         switch suite {
         case "keys": return try keys(stopwatch)
         case "hash": return try hash(stopwatch)
         case "aead": return try aead(stopwatch)
-        case "zstd": return try zstd(stopwatch)
+        case "zstd": return try zstd(stopwatch, corpus: corpus ?? BenchCorpus.mixed(count: 8 << 20))
         case "envelope": return try envelope(stopwatch)
+        case "relay": return try relay(stopwatch)
         default: throw CryptoError.unsupportedParameter("unknown benchmark suite '\(suite)' (known: \(all.joined(separator: ", ")))")
         }
     }
@@ -98,8 +100,7 @@ public enum BenchSuites {
         return figures
     }
 
-    static func zstd(_ watch: Stopwatch) throws -> [BenchFigure] {
-        let corpus = BenchCorpus.mixed(count: 8 << 20)
+    static func zstd(_ watch: Stopwatch, corpus: [UInt8]) throws -> [BenchFigure] {
         var figures: [BenchFigure] = []
         for level in [1, 3, 9] {
             let compressed = try ZstdCompressor.compress(corpus, level: level)
@@ -107,10 +108,12 @@ public enum BenchSuites {
                 _ = try ZstdCompressor.compress(corpus, level: level)
                 return corpus.count
             })
-            figures.append(try watch.measure(suite: "zstd", name: "decompress level \(level) (ratio \(String(format: "%.3f", Double(compressed.count) / Double(corpus.count))))", unit: "MB/s", scale: 1e-6) {
+            var decompress = try watch.measure(suite: "zstd", name: "decompress level \(level)", unit: "MB/s", scale: 1e-6) {
                 _ = try ZstdDecompressor.decompress(compressed)
                 return corpus.count
-            })
+            }
+            decompress.note = String(format: "ratio %.3f", Double(compressed.count) / Double(max(1, corpus.count)))
+            figures.append(decompress)
         }
         return figures
     }

@@ -16,6 +16,8 @@ public enum EnvelopeFormat {
     public static let defaultTTL: UInt32 = 7 * 24 * 3600
 
     public static let messageIDByteCount = 16
+    /// Where the message id starts: after magic, version, flags and chunk size.
+    public static let messageIDOffset = magic.count + 3
     public static let fileKeyByteCount = 32
     public static let macByteCount = 32
     /// A wrapped file key: the 32-byte key sealed with XChaCha20-Poly1305 (16-byte tag).

@@ -30,6 +30,7 @@ public final class RelayClient: @unchecked Sendable {
             close(socket)
             throw error
         }
+        SessionKeyLog.append(keys)
         sender = RecordCipher(key: keys.clientToRelay)
         receiver = RecordCipher(key: keys.relayToClient)
     }

@@ -42,6 +42,7 @@ struct RelaySession {
         let keys = RelayHandshake.relayKeys(
             relay: identity, ephemeral: ephemeral, clientKey: clientKey, clientHello: hello, serverHello: serverHello)
         handshakeDone()
+        SessionKeyLog.append(keys)
         let receive = RecordCipher(key: keys.clientToRelay)
         let writer = Writer(outbound: outbound, cipher: RecordCipher(key: keys.relayToClient))
         var limiter = RateLimiter(perSecond: configuration.recordsPerSecond)

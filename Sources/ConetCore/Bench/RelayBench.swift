@@ -1,0 +1,131 @@
+import Dispatch
+import Foundation
+import Logging
+
+extension BenchSuites {
+    /// The relay suite: a relay in this process on 127.0.0.1 with its store in a temporary folder,
+    /// as durable as in production (WAL, synchronous=FULL, fsync before each answer), driven by
+    /// real clients over loopback.
+    static func relay(_ watch: Stopwatch) throws -> [BenchFigure] {
+        let relay = try BenchRelay()
+        defer { relay.stop() }
+        let owner = PrivateKey.generate()
+        let mailbox = owner.publicKey.address
+        let small = try BenchRelay.envelope(byteCount: 1024, to: owner.publicKey)
+        var figures: [BenchFigure] = []
+
+        let single = try RelayClient(endpoint: relay.endpoint)
+        figures.append(try watch.measure(suite: "relay", name: "deposit 1 KiB, 1 client", unit: "ops/s") {
+            _ = try single.deposit(into: mailbox, from: MemorySource(BenchRelay.freshCopy(small)))
+            return 1
+        })
+
+        let clients = try (0..<32).map { _ in try RelayClient(endpoint: relay.endpoint) }
+        let runs = try watch.concurrentRuns(workers: clients.count) { worker in
+            _ = try clients[worker].deposit(into: mailbox, from: MemorySource(BenchRelay.freshCopy(small)))
+        }
+        figures.append(BenchFigure(suite: "relay", name: "deposit 1 KiB, 32 clients", unit: "ops/s", values: runs.map(\.rate)))
+        for (label, quantile) in [("p50", 0.5), ("p99", 0.99)] {
+            let values = runs.map { run in run.latencies.isEmpty ? 0 : run.latencies[min(run.latencies.count - 1, Int(Double(run.latencies.count) * quantile))] * 1e6 }
+            figures.append(BenchFigure(suite: "relay", name: "deposit latency \(label), 1 KiB, 32 clients", unit: "µs", values: values))
+        }
+
+        try single.login(owner)
+        let ids = try single.list().map(\.id)
+        var next = 0
+        figures.append(try watch.measure(suite: "relay", name: "fetch 1 KiB", unit: "ops/s") {
+            let source = try single.fetch(ids[next % ids.count])
+            next += 1
+            while try !source.read(upTo: 1 << 16).isEmpty {}
+            return 1
+        })
+
+        // One large message per run, deposited then fetched, then acknowledged so the disk does not fill.
+        let large = try BenchRelay.envelope(byteCount: 64 << 20, to: owner.publicKey)
+        var deposits: [Double] = [], fetches: [Double] = []
+        for _ in 0..<watch.runs {
+            var began = ContinuousClock.now
+            let id = try single.deposit(into: mailbox, from: MemorySource(BenchRelay.freshCopy(large)))
+            deposits.append(Double(large.count) / Stopwatch.seconds(ContinuousClock.now - began) * 1e-6)
+            began = ContinuousClock.now
+            let source = try single.fetch(id)
+            while try !source.read(upTo: 1 << 20).isEmpty {}
+            fetches.append(Double(large.count) / Stopwatch.seconds(ContinuousClock.now - began) * 1e-6)
+            try single.acknowledge(id)
+        }
+        figures.append(BenchFigure(suite: "relay", name: "deposit 64 MiB", unit: "MB/s", values: deposits))
+        figures.append(BenchFigure(suite: "relay", name: "fetch 64 MiB", unit: "MB/s", values: fetches))
+        return figures
+    }
+}
+
+/// A relay in this process, on a free port of 127.0.0.1, storing in a temporary folder that
+/// `stop` removes.
+final class BenchRelay: @unchecked Sendable {
+    let folder: URL
+    let server: RelayServer
+    let endpoint: RelayEndpoint
+    private let stopped = DispatchSemaphore(value: 0)
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("conet-bench-\(UUID().uuidString)")
+        let store = try SQLiteMailboxStore(folder: folder)
+        var configuration = RelayConfiguration()
+        configuration.quota = MailboxQuota(maxBytes: 1 << 40, maxCount: 1 << 30)
+        configuration.maxMessageBytes = 1 << 30
+        configuration.recordsPerSecond = 1_000_000
+        let identity = PrivateKey.generate()
+        let logger = Logger(label: "conet.bench.relay") { _ in SwiftLogNoOpLogHandler() }
+        let settings = configuration
+        let server = try Self.blocking {
+            try await RelayServer(
+                identity: identity, host: "127.0.0.1", port: 0, store: store, stagingFolder: store.stagingFolder,
+                configuration: settings, logger: logger)
+        }
+        self.server = server
+        endpoint = RelayEndpoint(address: identity.publicKey.address, host: "127.0.0.1", port: server.port)
+        Task.detached { [stopped] in
+            try? await server.run()
+            stopped.signal()
+        }
+    }
+
+    func stop() {
+        server.shutdown(drainTimeout: 0)
+        stopped.wait()
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// A sealed envelope of `byteCount` bytes, plus 17 per chunk after the first (random content,
+    /// so it is not compressed).
+    static func envelope(byteCount: Int, to recipient: PublicKey) throws -> [UInt8] {
+        let sender = PrivateKey.generate()
+        let overhead = try BenchCorpus.seal([], to: [recipient], from: sender).count
+        return try BenchCorpus.seal(SecureRandom.bytes(max(0, byteCount - overhead)), to: [recipient], from: sender)
+    }
+
+    /// `envelope` with a new random message id: the relay refuses a second copy of an id, and
+    /// does not (cannot) check the header MAC that the change breaks.
+    static func freshCopy(_ envelope: [UInt8]) -> [UInt8] {
+        var copy = envelope
+        let start = EnvelopeFormat.messageIDOffset
+        copy.replaceSubrange(start..<(start + EnvelopeFormat.messageIDByteCount), with: SecureRandom.bytes(EnvelopeFormat.messageIDByteCount))
+        return copy
+    }
+
+    /// Waits for async work from synchronous code (the bench command runs outside any task).
+    private static func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+        let done = DispatchSemaphore(value: 0)
+        let box = ResultBox<T>()
+        Task.detached {
+            do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
+            done.signal()
+        }
+        done.wait()
+        return try box.result!.get()
+    }
+
+    private final class ResultBox<T>: @unchecked Sendable {
+        var result: Result<T, Error>?
+    }
+}
