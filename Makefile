@@ -1,6 +1,7 @@
 # conet — build, demo and test on Debian. `make demo` and `make test` install what is missing first.
 SWIFT        ?= swift
-DEBS         := libsecp256k1-dev libsodium-dev libzstd-dev libsqlite3-dev pkg-config python3 python3-venv
+# tcpdump: the capture tests record real relay sessions on the loopback interface.
+DEBS         := libsecp256k1-dev libsodium-dev libzstd-dev libsqlite3-dev pkg-config python3 python3-venv tcpdump
 # Independent Ethereum implementations for the interoperability tests, in a throwaway venv.
 PYVENV       := .build/pyvenv
 PYPKGS       := eth-keyfile eth-account

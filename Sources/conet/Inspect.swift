@@ -32,15 +32,39 @@ struct Inspect: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also open and verify it with this wallet (repeatable).", valueName: "NAME"))
     var wallet: [String] = []
 
+    @Option(help: ArgumentHelp("Decode the conet relay sessions in this pcap or pcapng capture instead of a message.", valueName: "CAPTURE"))
+    var capture: String?
+
+    @Option(help: ArgumentHelp("With --capture: only TCP conversations with this port on either side.", valueName: "N"))
+    var port: Int?
+
+    @Option(help: ArgumentHelp("With --capture: a CONET_KEYLOG file, to decrypt the sessions whose keys it holds.", valueName: "FILE"))
+    var keylog: String?
+
+    @Flag(help: "Print an annotated hex dump (offset, bytes, field) of the message, or of every captured record.")
+    var hex = false
+
     @OptionGroup var passwords: PasswordOptions
     @OptionGroup var json: JSONOption
 
+    func validate() throws {
+        if capture == nil && (port != nil || keylog != nil) { throw ValidationError("--port and --keylog go with --capture") }
+        if capture != nil && (file != "-" || !wallet.isEmpty) { throw ValidationError("--capture takes no FILE and no --wallet") }
+        if hex && json.json { throw ValidationError("--hex prints text; leave out --json") }
+        if hex && !wallet.isEmpty { throw ValidationError("--hex shows the sealed bytes; leave out --wallet") }
+        if let port, !(1...65535).contains(port) { throw ValidationError("--port must be 1...65535") }
+    }
+
     func run() throws {
         try reportingErrors {
+            if let capture { return try inspectCapture(capture) }
             let input = try EnvelopeInput.open(file)
             let reader = try EnvelopeReader(source: input.source)
             var inspection: EnvelopeInspection
-            if wallet.isEmpty {
+            if hex {
+                print(try AnnotatedHex.envelope(header: reader.header, rest: input.source).text)
+                return
+            } else if wallet.isEmpty {
                 var after = 0
                 while true {
                     let block = try input.source.read(upTo: 1 << 20)

@@ -3,9 +3,12 @@ import Testing
 
 /// Known-answer vectors (copied from the project's shared vectors) for end-to-end runs.
 enum Fixtures {
+    static func url(_ name: String) throws -> URL {
+        try #require(Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures"))
+    }
+
     static func object(_ name: String) throws -> [String: Any] {
-        let url = try #require(Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures"))
-        return try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url(name))) as? [String: Any])
     }
 
     static func cases(_ name: String) throws -> [[String: Any]] {

@@ -9,26 +9,31 @@ final class RelayProcess: @unchecked Sendable {
     let logFile: URL
     private(set) var process: Process
     private(set) var endpoint: String
+    let environment: [String: String]
 
     /// Starts the relay (creating its wallet on first use) and waits for its endpoint line.
-    init(_ conet: ConetProcess, arguments: [String] = [], data: URL? = nil) throws {
+    init(_ conet: ConetProcess, arguments: [String] = [], data: URL? = nil, environment: [String: String] = [:]) throws {
         self.conet = conet
+        self.environment = environment
         self.data = data ?? conet.home.appendingPathComponent("relay-data")
         logFile = conet.home.appendingPathComponent("relay-\(UUID().uuidString.prefix(8)).log")
         if !FileManager.default.fileExists(atPath: conet.home.appendingPathComponent("wallets/relay.json").path) {
             let made = try conet.run(["wallet", "new", "relay", "--light"], password: "pw")
             try #require(made.status == 0, "\(made.stderr)")
         }
-        (process, endpoint) = try Self.launch(conet, data: self.data, log: logFile, arguments: arguments)
+        (process, endpoint) = try Self.launch(conet, data: self.data, log: logFile, arguments: arguments, environment: environment)
     }
 
-    private static func launch(_ conet: ConetProcess, data: URL, log: URL, arguments: [String]) throws -> (Process, String) {
+    private static func launch(
+        _ conet: ConetProcess, data: URL, log: URL, arguments: [String], environment extra: [String: String]
+    ) throws -> (Process, String) {
         let process = Process()
         process.executableURL = ConetProcess.binary
         process.arguments = ["relay", "--listen", "127.0.0.1:0", "--wallet", "relay", "--data", data.path] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["CONET_HOME"] = conet.home.path
         environment["CONET_PASSWORD"] = "pw"
+        environment.merge(extra) { $1 }
         process.environment = environment
         let output = Pipe()
         process.standardOutput = output
@@ -50,7 +55,7 @@ final class RelayProcess: @unchecked Sendable {
 
     /// Restarts on the same data folder (a new port).
     func restart(arguments: [String] = []) throws {
-        (process, endpoint) = try Self.launch(conet, data: data, log: logFile, arguments: arguments)
+        (process, endpoint) = try Self.launch(conet, data: data, log: logFile, arguments: arguments, environment: environment)
     }
 
     var parsedEndpoint: RelayEndpoint { try! RelayEndpoint(endpoint) }

@@ -154,7 +154,7 @@ public struct PacketCapture: Sendable {
 }
 
 /// Something wrong in a capture that reading went on past.
-public struct CaptureProblem: Encodable, Sendable, Equatable {
+public struct CaptureProblem: Error, Encodable, Sendable, Equatable {
     /// The packet it concerns (1-based), when it concerns one.
     public let packet: Int?
     public let message: String

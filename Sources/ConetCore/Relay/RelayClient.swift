@@ -57,14 +57,19 @@ public final class RelayClient: @unchecked Sendable {
     /// - Returns: the message id, once the relay has stored it durably.
     public func deposit(into mailbox: Address, produce: (_ write: @escaping @Sendable ([UInt8]) throws -> Void) throws -> Void) throws -> [UInt8] {
         try send(.depositBegin(mailbox: mailbox))
+        // Pieces are gathered into full data records: a 64 KiB chunk plus its 17-byte tag would
+        // otherwise cost two records.
+        let pending = PendingData()
         try produce { [self] bytes in
+            pending.bytes += bytes
             var offset = 0
-            while offset < bytes.count {
-                let end = min(bytes.count, offset + RelayMessage.maxDataPiece)
-                try send(.data(Array(bytes[offset..<end])))
-                offset = end
+            while pending.bytes.count - offset >= RelayMessage.maxDataPiece {
+                try send(.data(Array(pending.bytes[offset..<(offset + RelayMessage.maxDataPiece)])))
+                offset += RelayMessage.maxDataPiece
             }
+            pending.bytes.removeFirst(offset)
         }
+        if !pending.bytes.isEmpty { try send(.data(pending.bytes)) }
         try send(.end)
         guard case .stored(let id) = try expectAnswer() else { throw unexpected("deposit") }
         return id
@@ -258,6 +263,11 @@ public final class RelayClient: @unchecked Sendable {
         let ready = poll(&poller, 1, Int32(max(1, timeout * 1000)))
         return ready == 1
     }
+}
+
+/// Bytes written to a deposit and not yet sent as a full data record.
+private final class PendingData: @unchecked Sendable {
+    var bytes: [UInt8] = []
 }
 
 /// The bytes of one fetched message, pulled record by record from the session.

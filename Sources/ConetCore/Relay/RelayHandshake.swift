@@ -53,11 +53,8 @@ public enum RelayHandshake {
             clientHello: clientHello, serverHello: serverHello, relayKey: relay.publicKey)
     }
 
-    /// Client side: checks who answered and derives the keys.
-    /// - Parameter expected: the relay address the client meant to reach (nil: accept any, for status probes).
-    public static func clientKeys(
-        ephemeral: PrivateKey, clientHello: [UInt8], serverHello: [UInt8], expected: Address?
-    ) throws(RelayError) -> Keys {
+    /// Parses a server hello: the relay's wallet key, its ephemeral key and its challenge.
+    public static func parseServerHello(_ serverHello: [UInt8]) throws(RelayError) -> (relayKey: PublicKey, ephemeral: PublicKey, challenge: [UInt8]) {
         guard serverHello.count == serverHelloByteCount, Array(serverHello[0..<4]) == magic else {
             throw .protocolViolation("not a conet relay server hello")
         }
@@ -65,6 +62,24 @@ public enum RelayHandshake {
         guard let relayKey = try? PublicKey(bytes: Array(serverHello[5..<38])),
               let relayEphemeral = try? PublicKey(bytes: Array(serverHello[38..<71]))
         else { throw .protocolViolation("the relay sent an invalid public key") }
+        return (relayKey, relayEphemeral, Array(serverHello.suffix(32)))
+    }
+
+    /// The handshake hash both hellos determine: it names the session in a key log.
+    public static func transcript(clientHello: [UInt8], serverHello: [UInt8]) -> [UInt8] {
+        var hash = SHA256()
+        hash.update(data: transcriptLabel)
+        hash.update(data: clientHello)
+        hash.update(data: serverHello)
+        return Array(hash.finalize())
+    }
+
+    /// Client side: checks who answered and derives the keys.
+    /// - Parameter expected: the relay address the client meant to reach (nil: accept any, for status probes).
+    public static func clientKeys(
+        ephemeral: PrivateKey, clientHello: [UInt8], serverHello: [UInt8], expected: Address?
+    ) throws(RelayError) -> Keys {
+        let (relayKey, relayEphemeral, _) = try parseServerHello(serverHello)
         if let expected, relayKey.address != expected { throw .wrongRelay(expected: expected, actual: relayKey.address) }
         return keys(
             es: ephemeral.sharedSecret(with: relayKey), ee: ephemeral.sharedSecret(with: relayEphemeral),
@@ -79,11 +94,7 @@ public enum RelayHandshake {
     private static func keys(
         es: SecretBytes, ee: SecretBytes, clientHello: [UInt8], serverHello: [UInt8], relayKey: PublicKey
     ) -> Keys {
-        var hash = SHA256()
-        hash.update(data: transcriptLabel)
-        hash.update(data: clientHello)
-        hash.update(data: serverHello)
-        let transcript = Array(hash.finalize())
+        let transcript = transcript(clientHello: clientHello, serverHello: serverHello)
         let secret = SecretBytes(count: 64) { buffer in
             es.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: 32) }
             ee.withUnsafeBytes { (buffer.baseAddress! + 32).copyMemory(from: $0.baseAddress!, byteCount: 32) }
