@@ -534,14 +534,23 @@ _conet_recv() {
 
 _conet_inspect() {
     repeating_flags=()
-    non_repeating_flags=(--json -h --help)
+    non_repeating_flags=(--hex --json -h --help)
     repeating_options=(--wallet)
-    non_repeating_options=(--password-file)
+    non_repeating_options=(--capture --port --keylog --password-file)
     __conet_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--wallet')
+        return
+        ;;
+    '--capture')
+        return
+        ;;
+    '--port')
+        return
+        ;;
+    '--keylog')
         return
         ;;
     '--password-file')
@@ -608,12 +617,21 @@ _conet_bench() {
     repeating_flags=()
     non_repeating_flags=(--json -h --help)
     repeating_options=()
-    non_repeating_options=(--seconds)
+    non_repeating_options=(--seconds --input --compare --tolerance)
     __conet_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '--seconds')
+        return
+        ;;
+    '--input')
+        return
+        ;;
+    '--compare')
+        return
+        ;;
+    '--tolerance')
         return
         ;;
     esac

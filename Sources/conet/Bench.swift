@@ -27,7 +27,10 @@ struct Bench: ParsableCommand {
             (the relay suite could not start, a file could not be read); 64 unknown suite, bad \
             --seconds or --tolerance.
 
-            FILES: the relay suite writes its store under $TMPDIR (default /tmp) while it runs.
+            ENVIRONMENT: TMPDIR (default /tmp) for the relay suite's store.
+
+            FILES: the relay suite writes a temporary store (conet-bench-UUID under $TMPDIR) and \
+            removes it when done; --input and OLD.json are only read.
 
             EXAMPLES:
               conet bench

@@ -19,7 +19,18 @@ struct Conet: AsyncParsableCommand {
             ENVIRONMENT: CONET_HOME (default ~/.conet) holds wallets and contacts; \
             CONET_PASSWORD supplies a wallet password; CONET_WALLET names the default wallet.
 
+            CONET_KEYLOG=FILE makes relay clients and relays append session keys to FILE (see \
+            'conet inspect --capture').
+
+            FILES: $CONET_HOME/wallets/ (v3 keystores), $CONET_HOME/contacts/ (verified cards), \
+            $CONET_HOME/relay/ (the default data folder of 'conet relay').
+
             JSON: --version --json prints {conet, libsodium, zstd}.
+
+            EXAMPLES:
+              conet wallet new alice
+              tar c folder | conet send --to bob.card.json > folder.conet
+              conet recv < folder.conet | tar x
             """,
         subcommands: [Wallet.self, Send.self, Recv.self, Inspect.self, Relay.self, Bench.self]
     )

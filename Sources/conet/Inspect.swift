@@ -12,18 +12,53 @@ struct Inspect: ParsableCommand {
             decrypted without --wallet. With --wallet, every check 'recv' makes is made too \
             (nothing is written) and the sender, format, content size and padding are shown.
 
-            JSON (--json): {armored, chunkSize, chunks, created, ephemeralKey, expires, headerMac, \
-            hiddenRecipients, messageId, opened?: {compressionRatio, contentBytes, format, recipient, \
-            sender, verified, wallet}, recipients: [{address}], routing, sizes: {armor, chunkOverhead, \
-            header, input, padding, payload, stanzas, trailer}, stamp: {bits, work}, ttl, version}. \
-            sizes.padding is null without --wallet (the padding is then inside sizes.payload).
+            CAPTURES (--capture FILE): a pcap or pcapng file as tcpdump, dumpcap or Wireshark write \
+            it (link types Ethernet, BSD loopback, raw IP, Linux cooked v1 and v2; IPv4 and IPv6). \
+            TCP streams are reassembled in both directions; each conet relay session is listed with \
+            its endpoints, the relay's address, keys and challenge from the handshake (sent in the \
+            clear), and every record with its sender, time, stream offset and size. With --keylog \
+            (a CONET_KEYLOG file of the client or the relay) records are decrypted and named, and \
+            envelopes carried by deposits and fetches are decoded as for a file. Damage (a file cut \
+            mid-packet, a lost segment, an unsupported link type, a record that does not open) is \
+            reported with its packet number and decoding goes on with what is intact.
 
-            EXIT STATUS: as 'conet recv': 2 not a message; 3 altered or truncated (with --wallet); \
-            4 the wallet is not a recipient.
+            HEX (--hex): an annotated dump, one field per entry: offset, bytes (16 per line; fields \
+            over 32 bytes show their first 32 and how many more), field name. For a message: every \
+            header field, each chunk, the trailer chunk. For a capture: each record's length prefix \
+            and hello fields or ciphertext and tag, then (decrypted) the plaintext fields with \
+            offsets inside the plaintext. Offsets of captured records count from the start of that \
+            direction's stream.
+
+            JSON (--json), message: {armored, chunkSize, chunks, created, ephemeralKey, expires, \
+            headerMac, hiddenRecipients, messageId, opened?: {compressionRatio, contentBytes, format, \
+            recipient, sender, verified, wallet}, recipients: [{address}], routing, sizes: {armor, \
+            chunkOverhead, header, input, padding, payload, stanzas, trailer}, stamp: {bits, work}, \
+            ttl, version}. sizes.padding is null without --wallet (the padding is then inside \
+            sizes.payload).
+
+            JSON (--json), capture: {format, linkTypes, otherConversations, packets, problems: \
+            [{message, packet?}], sessions: [{challenge, client, clientKey, decrypted, problems, \
+            records: [{command?, envelope?, from, index, kind, offset, packet, size, summary?, \
+            time}], relay, relayAddress, relayKey, transcript}]}. 'from' is client or relay; 'kind' \
+            is hello or sealed; 'time' is seconds since 1970; 'envelope' has the message fields \
+            above.
+
+            EXIT STATUS: as 'conet recv': 2 not a message, not a capture, or a malformed key log; \
+            3 altered or truncated (with --wallet); 4 the wallet is not a recipient, or a file is \
+            missing; 64 usage error (--capture with FILE or --wallet, --hex with --json or --wallet).
+
+            \(ManualText.walletEnvironment) The key log that --keylog reads comes from \
+            CONET_KEYLOG=FILE set for 'conet send/recv --relay', 'conet wallet card --publish' or \
+            'conet relay'.
+
+            FILES: captures are read whole (at most 1 GiB); key logs at most 64 MiB.
 
             EXAMPLES:
               conet inspect message.conet
               conet inspect --wallet bob --json < message.conet
+              conet inspect message.conet --hex
+              tcpdump -i lo -w relay.pcap tcp port 7788 & CONET_KEYLOG=keys.log conet recv --relay RELAY -o in
+              conet inspect --capture relay.pcap --port 7788 --keylog keys.log --json
             """)
 
     @Argument(help: ArgumentHelp("The message, or - for standard input.", valueName: "FILE"))

@@ -34,6 +34,12 @@ struct Recv: ParsableCommand {
             version); 3 wrong password, or the message was altered or truncated; 4 no wallet is a \
             recipient, or the output file exists; 5 I/O errors.
 
+            \(ManualText.walletEnvironment) With --relay: \(ManualText.keyLog)
+
+            FILES: -o FILE is written as .FILE.UUID.partial in FILE's folder and renamed to FILE \
+            once every check passed (removed on failure or interruption); with --relay, -o DIR \
+            receives DIR/MESSAGEID per message, each fsynced before it is acknowledged.
+
             EXAMPLES:
               conet recv < project.conet | tar x
               conet recv --wallet bob --expect-from 0xA11ce... notes.conet.txt -o notes.txt --json

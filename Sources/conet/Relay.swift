@@ -25,6 +25,13 @@ struct Relay: AsyncParsableCommand {
             EXIT STATUS: 0 after a clean stop; 2 bad options; 3 wrong wallet password; 4 no such \
             wallet; 5 cannot listen or open the data folder.
 
+            ENVIRONMENT: CONET_HOME (default ~/.conet) holds the relay's wallet; CONET_PASSWORD \
+            unlocks it. \(ManualText.keyLog) The relay logs a warning at start when it is set.
+
+            FILES: under --data (default $CONET_HOME/relay): relay.sqlite with its -wal and -shm \
+            files (index, small messages, cards), bodies/ (messages over 256 KiB, one fsynced file \
+            each), tmp/ (uploads in progress; emptied at start).
+
             EXAMPLES:
               conet relay --wallet relay --listen 127.0.0.1:7788
               conet relay --wallet relay --data /var/lib/conet --stamp-bits 16 --max-message-size 64MiB

@@ -28,6 +28,12 @@ struct Send: ParsableCommand {
             EXIT STATUS: 0 sent; 2 malformed input or options; 3 wrong password; 4 a recipient, \
             wallet or output file missing or already present; 5 I/O errors.
 
+            \(ManualText.walletEnvironment) With --relay: \(ManualText.keyLog)
+
+            FILES: -o FILE is written as .FILE.UUID.partial in FILE's folder and renamed to FILE \
+            when complete (removed on failure or interruption); $CONET_HOME/wallets/ and \
+            $CONET_HOME/contacts/ for the sender and recipients.
+
             EXAMPLES:
               tar c project | conet send --to bob.card.json > project.conet
               conet send --to 0xB0b... --to carol --pad --armor notes.txt -o notes.conet.txt

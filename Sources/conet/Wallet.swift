@@ -23,8 +23,10 @@ struct Wallet: AsyncParsableCommand {
             password or tampered keystore; 4 wallet, contact or file missing or already present; \
             5 other errors; 64 usage error.
 
-            ENVIRONMENT: CONET_HOME (default ~/.conet), CONET_PASSWORD, CONET_NEW_PASSWORD \
-            (change-password), CONET_WALLET (default wallet name).
+            \(ManualText.walletEnvironment) CONET_NEW_PASSWORD: the new password for \
+            change-password.
+
+            \(ManualText.walletFiles)
 
             EXAMPLES:
               conet wallet new alice

@@ -10,6 +10,22 @@ struct WalletCard: ParsableCommand {
             The card is EIP-191-signed by the wallet over a canonical text (docs/PROTOCOL.md); give it to \
             anyone who should write to you. With --publish RELAY it is stored on that relay, where \
             senders look up a bare address (and verify the signature); then it is printed only with -o.
+
+            JSON: the card itself is JSON {address, created, expires?, mailbox?, publicKey, \
+            signature}, on standard output or in -o FILE.
+
+            EXIT STATUS: 0 made (and published); 2 malformed options or relay; 3 wrong password, or \
+            the relay failed authentication; 4 no such wallet, or -o FILE exists; 5 the relay \
+            refused or could not be reached.
+
+            \(ManualText.walletEnvironment) \(ManualText.keyLog)
+
+            \(ManualText.walletFiles)
+
+            EXAMPLES:
+              conet wallet card alice -o alice.card.json
+              conet wallet card alice --mailbox 0xRelay...@relay.example:7788 --expires 90d
+              conet wallet card alice --publish 0xRelay...@127.0.0.1:7788
             """)
 
     @Argument(help: "Wallet name (default: $CONET_WALLET, or the only wallet).")

@@ -6,7 +6,22 @@ struct WalletChangePassword: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "change-password",
         abstract: "Re-encrypt a wallet under a new password (atomically: the old file stays until the new one is complete).",
-        discussion: "The new password comes from --new-password-file, CONET_NEW_PASSWORD, or a prompt (twice).")
+        discussion: """
+            The new password comes from --new-password-file, CONET_NEW_PASSWORD, or a prompt \
+            (twice). The keystore is rewritten under a temporary name and renamed over the old one.
+
+            JSON: none; prints one line naming the wallet.
+
+            \(ManualText.walletExit)
+
+            \(ManualText.walletEnvironment) CONET_NEW_PASSWORD supplies the new password.
+
+            \(ManualText.walletFiles)
+
+            EXAMPLES:
+              conet wallet change-password alice
+              CONET_PASSWORD=old CONET_NEW_PASSWORD=new conet wallet change-password alice
+            """)
 
     @Argument(help: "Wallet name.")
     var name: String

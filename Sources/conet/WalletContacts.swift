@@ -31,7 +31,24 @@ struct WalletContacts: ParsableCommand {
     }
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Verify a card and add it (or replace the card of the same address).")
+        static let configuration = CommandConfiguration(
+            abstract: "Verify a card and add it (or replace the card of the same address).",
+            discussion: """
+                The card's signature, key and expiry are checked first; a forged or expired card is \
+                refused and nothing is stored.
+
+                JSON: (--json): {address, created, expires?, mailbox?, name?, publicKey}.
+
+                EXIT STATUS: 0 added; 1 forged or expired card; 2 malformed card; 4 the card file is missing; 64 usage error.
+
+                \(ManualText.walletEnvironment)
+
+                \(ManualText.walletFiles)
+
+                EXAMPLES:
+                  conet wallet contacts add bob.card.json --name bob
+                  conet wallet contacts add carol.card.json --json
+                """)
 
         @Argument(help: ArgumentHelp("Card JSON file, or - for standard input.", valueName: "CARD"))
         var card: String
@@ -53,7 +70,23 @@ struct WalletContacts: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List contacts.")
+        static let configuration = CommandConfiguration(
+            abstract: "List contacts.",
+            discussion: """
+                Every stored card, verified again as it is read.
+
+                JSON: (--json): {contacts: [{address, created, expires?, mailbox?, name?, publicKey}]}.
+
+                EXIT STATUS: 0 listed; 5 the folder cannot be read.
+
+                \(ManualText.walletEnvironment)
+
+                \(ManualText.walletFiles)
+
+                EXAMPLES:
+                  conet wallet contacts list
+                  conet wallet contacts list --json
+                """)
 
         @OptionGroup var output: JSONOption
 
@@ -68,7 +101,23 @@ struct WalletContacts: ParsableCommand {
     }
 
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove a contact by name or address.")
+        static let configuration = CommandConfiguration(
+            abstract: "Remove a contact by name or address.",
+            discussion: """
+                Deletes the stored card; the person can still be written to with their card file.
+
+                JSON: none; prints one line naming the removed contact.
+
+                EXIT STATUS: 0 removed; 4 no such contact; 64 usage error.
+
+                \(ManualText.walletEnvironment)
+
+                \(ManualText.walletFiles)
+
+                EXAMPLES:
+                  conet wallet contacts remove bob
+                  conet wallet contacts remove 0xB0b...
+                """)
 
         @Argument(help: "Contact name or address.")
         var contact: String

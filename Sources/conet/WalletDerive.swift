@@ -5,7 +5,23 @@ import Foundation
 struct WalletDerive: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "derive",
-        abstract: "List the accounts of a mnemonic on m/44'/60'/0'/0/i without storing anything.")
+        abstract: "List the accounts of a mnemonic on m/44'/60'/0'/0/i without storing anything.",
+        discussion: """
+            The mnemonic comes from --mnemonic-file (BIP-39 words). Nothing is written; private \
+            keys are printed only with the explicit flag that asks for them.
+
+            JSON: {accounts: [{address, index, path, privateKey?, publicKey}]}.
+
+            EXIT STATUS: 0 listed; 2 a malformed mnemonic, path or count; 4 the mnemonic file is missing; 64 usage error.
+
+            \(ManualText.walletEnvironment)
+
+            \(ManualText.walletFiles)
+
+            EXAMPLES:
+              conet wallet derive --mnemonic-file words.txt --count 5
+              conet wallet derive --mnemonic-file words.txt --json
+            """)
 
     @Option(help: ArgumentHelp("File holding a BIP-39 mnemonic.", valueName: "FILE"))
     var mnemonicFile: String

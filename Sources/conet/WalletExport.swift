@@ -11,6 +11,20 @@ struct WalletExport: ParsableCommand {
             ('cast wallet import --keystore' or --keystore FILE) and eth-keyfile read; no password \
             asked. card: a signed contact card (password asked). private-key: 0x-hex key, only \
             with --unsafe-show-secret (password asked).
+
+            JSON: the keystore or card is itself JSON, written to standard output or -o FILE; \
+            private-key prints a 0x-hex line.
+
+            \(ManualText.walletExit)
+
+            \(ManualText.walletEnvironment)
+
+            \(ManualText.walletFiles)
+
+            EXAMPLES:
+              conet wallet export alice --format keystore -o alice.keystore.json
+              conet wallet export alice --format card -o alice.card.json
+              conet wallet export alice --format private-key --unsafe-show-secret
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {

@@ -11,6 +11,19 @@ struct WalletImport: ParsableCommand {
             --private-key-file (64 hex digits, optional 0x), or --keystore (a v3 JSON keystore, \
             opened with its password and stored unchanged). Mnemonic and private-key imports ask \
             for a new password.
+
+            JSON (--json): {address, created, file, name, path, publicKey}.
+
+            \(ManualText.walletExit)
+
+            \(ManualText.walletEnvironment)
+
+            \(ManualText.walletFiles)
+
+            EXAMPLES:
+              conet wallet import alice --mnemonic-file words.txt --index 2
+              conet wallet import bob --private-key-file bob.key
+              conet wallet import carol --keystore ~/.foundry/keystores/carol
             """)
 
     @Argument(help: "Name for the imported wallet.")

@@ -4,7 +4,23 @@ import Foundation
 
 struct WalletList: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "List wallets (public data only; no password needed).")
+        commandName: "list", abstract: "List wallets (public data only; no password needed).",
+        discussion: """
+            Every keystore in $CONET_HOME/wallets; one that cannot be read is listed apart with \
+            the reason, so one damaged file never hides the others.
+
+            JSON: {unreadable: [{error, name}], wallets: [{address, created, file, name, path, publicKey}]}.
+
+            EXIT STATUS: 0 listed (even when some are unreadable); 5 the folder cannot be read.
+
+            \(ManualText.walletEnvironment)
+
+            \(ManualText.walletFiles)
+
+            EXAMPLES:
+              conet wallet list
+              conet wallet list --json
+            """)
 
     @OptionGroup var output: JSONOption
 

@@ -6,7 +6,23 @@ struct WalletNew: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "new",
         abstract: "Create a wallet from a new BIP-39 mnemonic (account m/44'/60'/0'/0/0).",
-        discussion: "The mnemonic is printed once (in the JSON as 'mnemonic'): write it down; conet does not store it.")
+discussion: """
+            The mnemonic is printed once (in the JSON as 'mnemonic'): write it down; conet does \
+            not store it. --light uses scrypt N=2^12 instead of 2^18 (for tests and throwaway wallets).
+
+            JSON: (--json): {address, created, file, mnemonic, name, path, publicKey}.
+
+            \(ManualText.walletExit)
+
+            \(ManualText.walletEnvironment)
+
+            \(ManualText.walletFiles)
+
+            EXAMPLES:
+              conet wallet new alice
+              conet wallet new bob --words 24 --json
+              CONET_PASSWORD=test conet wallet new scratch --light
+            """)
 
     @Argument(help: "Name of the new wallet.")
     var name = "default"

@@ -5,7 +5,21 @@ import Foundation
 struct WalletRemove: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "remove",
-        abstract: "Delete a wallet file (irreversible unless you kept the mnemonic or an export).")
+        abstract: "Delete a wallet file (irreversible unless you kept the mnemonic or an export).",
+        discussion: """
+            Refused without --yes.
+
+            JSON: none; prints one line naming the removed wallet.
+
+            EXIT STATUS: 0 removed; 4 no such wallet; 5 I/O error; 64 usage error (--yes missing).
+
+            \(ManualText.walletEnvironment)
+
+            \(ManualText.walletFiles)
+
+            EXAMPLES:
+              conet wallet remove scratch --yes
+            """)
 
     @Argument(help: "Wallet name.")
     var name: String

@@ -6,7 +6,22 @@ struct WalletSign: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sign",
         abstract: "Sign a message with EIP-191 personal_sign (as MetaMask and 'cast wallet sign' do).",
-        discussion: "Prints the 65-byte signature r‖s‖v (v = 27/28) as 0x-hex.")
+discussion: """
+            Prints the 65-byte signature r‖s‖v (v = 27/28) as 0x-hex. The message comes from \
+            --message, a FILE, or standard input (-), and is signed as bytes.
+
+            JSON: (--json): {address, messageHash, signature}.
+
+            \(ManualText.walletExit)
+
+            \(ManualText.walletEnvironment)
+
+            \(ManualText.walletFiles)
+
+            EXAMPLES:
+              conet wallet sign alice --message hello
+              echo hello | conet wallet sign alice - --json
+            """)
 
     @Argument(help: "Wallet name.")
     var name: String

@@ -5,7 +5,23 @@ import Foundation
 struct WalletVerify: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check an EIP-191 signature: exit 0 when ADDRESS signed the message, 1 when not.")
+        abstract: "Check an EIP-191 signature: exit 0 when ADDRESS signed the message, 1 when not.",
+        discussion: """
+            Recovers the signer from the signature and compares it with --address. No wallet or \
+            password is needed.
+
+            JSON: (--json): {address, signer, valid} (signer is null when nothing recovers).
+
+            EXIT STATUS: 0 valid; 1 not signed by ADDRESS (an unparsable signature included); 2 malformed address or message input; 64 usage error.
+
+            \(ManualText.walletEnvironment)
+
+            \(ManualText.walletFiles)
+
+            EXAMPLES:
+              conet wallet verify --address 0xA11ce... --signature 0x... --message hello
+              conet wallet verify --address 0xA11ce... --signature 0x... note.txt --json
+            """)
 
     @Option(help: "The address that should have signed.")
     var address: String
