@@ -14,32 +14,42 @@ public struct Stopwatch: Sendable {
     /// Rates per second of `body`, which performs one operation and returns the units it did
     /// (1 for an operation, a byte count for throughput).
     public func rates(_ body: () throws -> Int) rethrows -> [Double] {
-        let perRun = Swift.max(seconds / Double(runs), 0.01)
         _ = try body()
-        var rates: [Double] = []
-        for _ in 0..<runs {
-            let start = ContinuousClock.now
-            var units = 0
-            var elapsed = Duration.zero
-            repeat {
-                units += try body()
-                elapsed = ContinuousClock.now - start
-            } while elapsed < .milliseconds(Int64(perRun * 1000))
-            rates.append(Double(units) / Self.seconds(elapsed))
-        }
-        return rates
+        return try (0..<runs).map { _ in try rate(of: body) }
     }
 
-    /// A figure from rates (scaled by `scale`, e.g. 1e-6 for MB/s).
+    /// One timed run: `body` repeated until the run's share of `seconds` is up.
+    private func rate(of body: () throws -> Int) rethrows -> Double {
+        let perRun = Swift.max(seconds / Double(runs), 0.01)
+        let start = ContinuousClock.now
+        var units = 0
+        var elapsed = Duration.zero
+        repeat {
+            units += try body()
+            elapsed = ContinuousClock.now - start
+        } while elapsed < .milliseconds(Int64(perRun * 1000))
+        return Double(units) / Self.seconds(elapsed)
+    }
+
+    /// A figure from rates (scaled by `scale`, e.g. 1e-6 for MB/s). With `direct`, the runs of
+    /// the two alternate, so drift in the machine's speed (frequency, neighbours) touches both
+    /// alike and their ratio stays meaningful.
     public func measure(
         suite: String, name: String, unit: String, scale: Double = 1, direct: (() throws -> Int)? = nil, _ body: () throws -> Int
     ) throws -> BenchFigure {
-        var measurement = BenchFigure(suite: suite, name: name, unit: unit, values: try self.rates(body).map { $0 * scale })
-        if let direct {
-            let directRates = try self.rates(direct).map { $0 * scale }.sorted()
-            measurement.direct = directRates[directRates.count / 2]
+        guard let direct else {
+            return BenchFigure(suite: suite, name: name, unit: unit, values: try rates(body).map { $0 * scale })
         }
-        return measurement
+        _ = try body()
+        _ = try direct()
+        var mine: [Double] = [], theirs: [Double] = []
+        for _ in 0..<runs {
+            mine.append(try rate(of: body) * scale)
+            theirs.append(try rate(of: direct) * scale)
+        }
+        var figure = BenchFigure(suite: suite, name: name, unit: unit, values: mine)
+        figure.direct = theirs.sorted()[theirs.count / 2]
+        return figure
     }
 
     /// Runs `workers` threads together for each run, each repeating `operation` (given its worker
