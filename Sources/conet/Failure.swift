@@ -74,11 +74,15 @@ func exitStatus(for error: Error) -> ExitStatus {
         }
     case let error as RelayError:
         switch error {
-        case .badRelayAddress, .protocolViolation: return .invalidInput
+        case .badRelayAddress, .protocolViolation, .badPath: return .invalidInput
         case .wrongRelay: return .checkFailed
         case .recordAltered: return .authentication
         case .refused(let code, _):
-            return code == RelayMessage.ErrorCode.notFound.rawValue ? .notFoundOrExists : .checkFailed
+            switch RelayMessage.ErrorCode(rawValue: code) {
+            case .notFound: return .notFoundOrExists
+            case .unreachable, .internalError: return .failure
+            default: return .checkFailed
+            }
         case .connection: return .failure
         }
     case is MnemonicError, is AddressError, is HexError, is DerivationPathError, is CompressionError:

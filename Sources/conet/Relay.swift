@@ -79,6 +79,11 @@ struct Relay: AsyncParsableCommand {
     @Flag(help: "Also log every stored and acknowledged message (mailbox, id, size).")
     var verbose = false
 
+    @Option(help: ArgumentHelp(
+        "Another relay's card (its wallet card naming its endpoint), to forward onion layers to (repeatable). Relay cards published to this relay count too.",
+        valueName: "CARD"))
+    var peer: [String] = []
+
     @OptionGroup var passwords: PasswordOptions
     @OptionGroup var json: JSONOption
 
@@ -116,6 +121,14 @@ struct Relay: AsyncParsableCommand {
             server = try await RelayServer(
                 identity: key, host: host, port: port, store: mailboxes, stagingFolder: mailboxes.stagingFolder,
                 configuration: settings, logger: logger)
+            for file in peer {
+                do {
+                    let card = try Card(json: Input.read(file, limit: Card.maxSize, what: "peer card"))
+                    try await server.addPeer(card)
+                } catch {
+                    throw CommandError(.invalidInput, "--peer \(file): \(error.localizedDescription)")
+                }
+            }
             // Written unbuffered: scripts and tests wait for this line.
             let line = json.json
                 ? try Output.json([

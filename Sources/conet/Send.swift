@@ -79,6 +79,8 @@ struct Send: ParsableCommand {
     func validate() throws {
         guard !to.isEmpty else { throw ValidationError("give at least one recipient with --to") }
         if noCompress && level != nil { throw ValidationError("--level and --no-compress cannot be used together") }
+        if !via.isEmpty && (relay != nil || outputPath != nil) { throw ValidationError("--via sends through relays: leave out --relay and -o") }
+        if waitReceipt && via.isEmpty { throw ValidationError("--wait-receipt goes with --via") }
     }
 
     struct Report: Encodable {
@@ -94,28 +96,38 @@ struct Send: ParsableCommand {
         let output: String?
         var relay: String?
         var mailboxes: [String]?
+        /// With --via: the relays' addresses, entry first, mailbox relay last.
+        var path: [String]?
+        var receipt: ReceiptReport?
+    }
+
+    struct ReceiptReport: Encodable {
+        let relay: String
+        let messageId: String
+        let time: String
+        let signature: String
+        let verified: Bool
     }
 
     @Option(help: ArgumentHelp("Deposit the message on this relay instead of writing it: 0xADDRESS@host:port or a relay card file.", valueName: "RELAY"))
     var relay: String?
 
+    @Option(help: ArgumentHelp(
+        "Route through this relay, entry first (repeatable, at most two); the recipient's card names the last relay: 0xADDRESS@host:port or a relay card file.",
+        valueName: "RELAY"))
+    var via: [String] = []
+
+    @Flag(help: "With --via: print the mailbox relay's signed delivery receipt (verified) in the report.")
+    var waitReceipt = false
+
     func run() throws {
         try reportingErrors {
             if relay != nil && outputPath != nil { throw CommandError(.invalidInput, "--relay and -o cannot be used together") }
+            if !via.isEmpty { return try sendThroughPath() }
             let store = WalletStore.current
             let client = try relay.map { try RelayClient(endpoint: RelayTargets.endpoint($0)) }
             let recipients = try Recipients.resolve(to, store: store, relay: client)
-            var options = EnvelopeOptions()
-            if let ttl {
-                guard let seconds = TimeText.parseDuration(ttl), seconds >= 1, seconds <= Double(UInt32.max) else {
-                    throw CommandError(.invalidInput, "--ttl '\(ttl)' is not a duration like 12h or 7d (1 second ... 136 years)")
-                }
-                options.ttl = UInt32(seconds)
-            }
-            options.compression = noCompress ? .none : (level.map { .zstd(level: $0) } ?? .automatic(level: 3))
-            options.compressionWorkers = ProcessInfo.processInfo.activeProcessorCount > 1 ? ProcessInfo.processInfo.activeProcessorCount : 0
-            options.pad = pad
-            options.hideRecipients = hideRecipients
+            var options = try envelopeOptions()
             let senderName = try store.resolveName(from)
             let source = ReadAheadSource(try EnvelopeInput.descriptorSource(file))
 
@@ -140,8 +152,24 @@ struct Send: ParsableCommand {
         }
     }
 
+    /// The envelope options the flags ask for.
+    func envelopeOptions() throws -> EnvelopeOptions {
+        var options = EnvelopeOptions()
+        if let ttl {
+            guard let seconds = TimeText.parseDuration(ttl), seconds >= 1, seconds <= Double(UInt32.max) else {
+                throw CommandError(.invalidInput, "--ttl '\(ttl)' is not a duration like 12h or 7d (1 second ... 136 years)")
+            }
+            options.ttl = UInt32(seconds)
+        }
+        options.compression = noCompress ? .none : (level.map { .zstd(level: $0) } ?? .automatic(level: 3))
+        options.compressionWorkers = ProcessInfo.processInfo.activeProcessorCount > 1 ? ProcessInfo.processInfo.activeProcessorCount : 0
+        options.pad = pad
+        options.hideRecipients = hideRecipients
+        return options
+    }
+
     /// Seals `source` to `output` (armored if asked).
-    private func seal(
+    func seal(
         _ source: ByteSource, to recipients: [PublicKey], key: PrivateKey, options: EnvelopeOptions,
         output: @escaping @Sendable ([UInt8]) throws -> Void
     ) throws -> EnvelopeWriter.Summary {
@@ -181,7 +209,7 @@ struct Send: ParsableCommand {
         return (summary, mailboxes.map(\.checksummed))
     }
 
-    private func report(_ summary: EnvelopeWriter.Summary, key: PrivateKey, output: String?) -> Report {
+    func report(_ summary: EnvelopeWriter.Summary, key: PrivateKey, output: String?) -> Report {
         Report(
             messageId: Hex.encode(summary.header.messageID), sender: key.publicKey.address.checksummed,
             recipients: summary.header.stanzas.count, format: summary.format == .zstd ? "zstd" : "raw",
@@ -190,13 +218,15 @@ struct Send: ParsableCommand {
             chunks: summary.dataChunkCount + 1, output: output, relay: nil, mailboxes: nil)
     }
 
-    private func print(_ report: Report, relay: String?, mailboxes: [String]?) throws {
+    func print(_ report: Report, relay: String?, mailboxes: [String]?) throws {
         var report = report
         report.relay = relay
         report.mailboxes = mailboxes
         if json.json {
             let text = try Output.json(report)
             if outputPath != nil || relay != nil { Swift.print(text) } else { Output.printToStandardError(text) }
+        } else if let relay, let receipt = report.receipt {
+            Swift.print("sent \(report.contentBytes) bytes as message \(report.messageId) to \(mailboxes!.joined(separator: ", ")) through \(report.path!.count) relay(s); receipt signed by \(receipt.relay) at \(receipt.time) (entry \(relay))")
         } else if let relay {
             Swift.print("sent \(report.contentBytes) bytes as a \(report.envelopeBytes)-byte message \(report.messageId) to \(mailboxes!.joined(separator: ", ")) on \(relay)")
         } else if let outputPath {

@@ -86,6 +86,7 @@ extension AnnotatedHex {
         case 0x85: [("entry count", 4), ("entries (id, size, received)", nil)]
         case 0x86: [("message id", 16), ("size", 8)]
         case 0x88: [("message id", 16), ("size", 8), ("received", 8)]
+        case 0x8A: [("magic \"CNRC\"", 4), ("mailbox relay", 20), ("message id", 16), ("time", 8), ("EIP-191 signature", 65)]
         case 0xFF: [("error code", 1), ("message", nil)]
         default: []
         }

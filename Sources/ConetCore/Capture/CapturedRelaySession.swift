@@ -200,6 +200,9 @@ public struct CapturedRelaySession: Encodable, Sendable {
         case .fetchBegin(let bytes, let size): return ("fetch-begin", id(bytes) + ", \(size) bytes")
         case .notify(let entry): return ("notify", id(entry.id) + ", \(entry.size) bytes")
         case .card(let json): return ("card", text(json))
+        case .receipt(let bytes):
+            guard let receipt = try? DeliveryReceipt(decoding: bytes) else { return ("receipt", "malformed") }
+            return ("receipt", "from \(receipt.relay.checksummed) for id \(Hex.encode(receipt.messageID)) at \(TimeText.format(Date(timeIntervalSince1970: TimeInterval(receipt.time))))")
         case .error(let code, let message): return ("error", "\(code) (\(code.rawValue)): \(message)")
         }
     }

@@ -7,6 +7,9 @@ public struct Deposit: Sendable {
         case inline([UInt8])
         /// Large ones were streamed to a staged file, already fsynced; the store moves it in place.
         case file(URL)
+        /// Nothing to keep: the relay passed the message on (an onion layer) and only remembers
+        /// its id, to refuse a replay until it expires.
+        case forwarded
     }
 
     public let id: [UInt8]
@@ -52,7 +55,7 @@ public enum MailboxStoreError: Error, Equatable, Sendable, LocalizedError {
     public var errorDescription: String? {
         switch self {
         case .quotaExceeded(let why): "mailbox quota exceeded: \(why)"
-        case .duplicate: "a message with this id is already stored"
+        case .duplicate: "a message with this id was already received here"
         case .storage(let why): "relay storage: \(why)"
         }
     }
@@ -62,7 +65,9 @@ public enum MailboxStoreError: Error, Equatable, Sendable, LocalizedError {
 /// `commit` returns only once the deposit would survive a crash or power loss; nothing
 /// acknowledged is ever lost. SQLite is the embedded implementation; a PostgreSQL one can follow.
 public protocol MailboxStore: Sendable {
-    /// Makes a deposit durable, checking the quota and duplicate ids in the same transaction.
+    /// Makes a deposit durable, checking the quota and duplicate ids in the same transaction. A
+    /// mailbox refuses an id it has seen before, even once that message was acknowledged, until
+    /// its expiry: a replayed copy is never stored twice.
     func commit(_ deposit: Deposit, quota: MailboxQuota) async throws
     func list(mailbox: Address, limit: Int) async throws -> [MailboxEntry]
     func body(id: [UInt8], mailbox: Address) async throws -> StoredBody?

@@ -56,6 +56,31 @@ public final class RelayClient: @unchecked Sendable {
     /// Streams an envelope into `mailbox`: `produce` writes it through the given function.
     /// - Returns: the message id, once the relay has stored it durably.
     public func deposit(into mailbox: Address, produce: (_ write: @escaping @Sendable ([UInt8]) throws -> Void) throws -> Void) throws -> [UInt8] {
+        guard case .stored(let id) = try upload(into: mailbox, produce: produce) else { throw unexpected("deposit") }
+        return id
+    }
+
+    /// Deposits an envelope read from `source`: in one record when it fits, else streamed.
+    public func deposit(into mailbox: Address, from source: ByteSource) throws -> [UInt8] {
+        guard case .stored(let id) = try upload(into: mailbox, from: source) else { throw unexpected("deposit") }
+        return id
+    }
+
+    /// Hands this relay an onion layer (an envelope sealed to its own wallet, deposited into its
+    /// own address). The relay answers once the message is stored at the end of the path.
+    /// - Returns: the mailbox relay's receipt, not yet checked against any address.
+    public func sendOnion(produce: (_ write: @escaping @Sendable ([UInt8]) throws -> Void) throws -> Void) throws -> DeliveryReceipt {
+        guard case .receipt(let bytes) = try upload(into: endpoint.address, produce: produce) else { throw unexpected("onion layer") }
+        return try DeliveryReceipt(decoding: bytes)
+    }
+
+    /// `sendOnion` for a layer read from `source` (a relay passing a layer on).
+    public func sendOnion(from source: ByteSource) throws -> DeliveryReceipt {
+        guard case .receipt(let bytes) = try upload(into: endpoint.address, from: source) else { throw unexpected("onion layer") }
+        return try DeliveryReceipt(decoding: bytes)
+    }
+
+    private func upload(into mailbox: Address, produce: (_ write: @escaping @Sendable ([UInt8]) throws -> Void) throws -> Void) throws -> RelayMessage {
         try send(.depositBegin(mailbox: mailbox))
         // Pieces are gathered into full data records: a 64 KiB chunk plus its 17-byte tag would
         // otherwise cost two records.
@@ -71,20 +96,17 @@ public final class RelayClient: @unchecked Sendable {
         }
         if !pending.bytes.isEmpty { try send(.data(pending.bytes)) }
         try send(.end)
-        guard case .stored(let id) = try expectAnswer() else { throw unexpected("deposit") }
-        return id
+        return try expectAnswer()
     }
 
-    /// Deposits an envelope read from `source`: in one record when it fits, else streamed.
-    public func deposit(into mailbox: Address, from source: ByteSource) throws -> [UInt8] {
+    private func upload(into mailbox: Address, from source: ByteSource) throws -> RelayMessage {
         let first = try source.read(exactly: RelayMessage.maxDataPiece)
         let more = first.count == RelayMessage.maxDataPiece ? try source.read(upTo: RelayMessage.maxDataPiece) : []
         if more.isEmpty {
             try send(.depositWhole(mailbox: mailbox, envelope: first))
-            guard case .stored(let id) = try expectAnswer() else { throw unexpected("deposit") }
-            return id
+            return try expectAnswer()
         }
-        return try deposit(into: mailbox) { write in
+        return try upload(into: mailbox) { write in
             try write(first)
             var piece = more
             while !piece.isEmpty {

@@ -15,6 +15,8 @@ public enum RelayError: Error, Equatable, Sendable, LocalizedError {
     case connection(String)
     /// A relay address that is not `0xADDRESS@host:port`.
     case badRelayAddress(String)
+    /// An onion path the client will not use (too long, a relay twice, no mailbox relay).
+    case badPath(String)
 
     public var errorDescription: String? {
         switch self {
@@ -24,6 +26,7 @@ public enum RelayError: Error, Equatable, Sendable, LocalizedError {
         case .refused(_, let message): "the relay refused: \(message)"
         case .connection(let why): "relay connection: \(why)"
         case .badRelayAddress(let text): "'\(text.prefix(120))' is not a relay address (0xADDRESS@host:port) or a relay card file"
+        case .badPath(let why): "onion path refused: \(why)"
         }
     }
 }

@@ -30,6 +30,8 @@ public enum RelayMessage: Equatable, Sendable {
     case fetchBegin(id: [UInt8], size: UInt64)
     case notify(MailboxEntry)
     case card(json: [UInt8])
+    /// The answer to an onion layer: the mailbox relay's signed receipt, passed back along the path.
+    case receipt([UInt8])
     case error(code: ErrorCode, message: String)
 
     /// Why a relay refused a request; the client maps them to exit codes.
@@ -44,6 +46,10 @@ public enum RelayMessage: Equatable, Sendable {
         case invalidMessage = 8
         case busy = 9
         case internalError = 10
+        /// An onion layer could not be passed on: the next relay is unknown, unauthenticated or down.
+        case unreachable = 11
+        /// A message id this relay already stored or forwarded (until its TTL ran out).
+        case replayed = 12
     }
 
     /// The largest data piece in one record.
@@ -75,6 +81,7 @@ public enum RelayMessage: Equatable, Sendable {
         case .fetchBegin(let id, let size): [0x86] + id + BigEndian.bytes(size)
         case .notify(let entry): [0x88] + entry.encoded
         case .card(let json): [0x89] + json
+        case .receipt(let bytes): [0x8A] + bytes
         case .error(let code, let message): [0xFF, code.rawValue] + Array(message.utf8.prefix(1000))
         }
     }
@@ -122,6 +129,7 @@ public enum RelayMessage: Equatable, Sendable {
             self = .fetchBegin(id: Array(body[..<16]), size: BigEndian.value(body[16..<24], as: UInt64.self))
         case 0x88: try need(MailboxEntry.byteCount); self = .notify(MailboxEntry(body[...]))
         case 0x89: self = .card(json: body)
+        case 0x8A: try need(DeliveryReceipt.byteCount); self = .receipt(body)
         case 0xFF:
             guard let raw = body.first else { throw .protocolViolation("empty error") }
             self = .error(code: ErrorCode(rawValue: raw) ?? .internalError, message: String(decoding: body.dropFirst(), as: UTF8.self))

@@ -16,6 +16,7 @@ public final class RelayServer: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let serverChannel: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
     private let connections: ConnectionTable
+    private let peers: PeerLinks
     /// The address and port actually bound (port 0 asks the system for one).
     public let host: String
     public let port: Int
@@ -35,6 +36,7 @@ public final class RelayServer: Sendable {
         self.logger = logger
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, System.coreCount))
         connections = ConnectionTable(limit: configuration.maxConnections)
+        peers = PeerLinks(store: store)
         let maxRecord = RelayMessage.maxPlaintext + XChaCha20Poly1305.tagByteCount
         let idle = TimeAmount.milliseconds(Int64(configuration.idleTimeout * 1000))
         do {
@@ -57,6 +59,16 @@ public final class RelayServer: Sendable {
         }
         self.host = host
         self.port = serverChannel.channel.localAddress?.port ?? port
+        // Its own card, so clients building an onion path can look up this relay's key here.
+        let card = try Card.make(key: identity, mailbox: endpoint, expires: nil)
+        try await store.putCard(address: identity.publicKey.address, json: [UInt8](card.jsonData()))
+    }
+
+    /// Makes another relay known for forwarding: its card must verify and name its endpoint.
+    public func addPeer(_ card: Card) async throws {
+        try card.verify()
+        _ = try RelayEndpoint(card: card)
+        try await store.putCard(address: card.address, json: [UInt8](card.jsonData()))
     }
 
     /// The status document: this relay's address, endpoint, version and limits (like NIP-11).
@@ -93,6 +105,7 @@ public final class RelayServer: Sendable {
             }
         }
         try? await group.shutdownGracefully()
+        peers.shutdown()
     }
 
     /// Stops accepting; sessions in flight may finish for `drainTimeout`, then the rest are
@@ -118,7 +131,7 @@ public final class RelayServer: Sendable {
         sessionLogger[metadataKey: "peer"] = "\(peer)"
         let session = RelaySession(
             identity: identity, configuration: configuration, store: store, stagingFolder: stagingFolder, hub: hub,
-            status: status, logger: sessionLogger)
+            status: status, logger: sessionLogger, peers: peers)
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var iterator = inbound.makeAsyncIterator()

@@ -13,6 +13,7 @@ struct RelaySession {
     let hub: SubscriptionHub
     let status: @Sendable () -> [UInt8]
     let logger: Logger
+    let peers: PeerLinks
 
     typealias Inbound = NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
 
@@ -165,7 +166,7 @@ struct RelaySession {
         }
     }
 
-    private func finish(_ upload: DepositUpload, mailbox: Address, loggedIn: Bool) async throws -> RelayMessage {
+    func finish(_ upload: DepositUpload, mailbox: Address, loggedIn: Bool) async throws -> RelayMessage {
         let header: EnvelopeHeader
         do {
             header = try EnvelopeHeader.read(from: MemorySource(upload.prefix))
@@ -184,13 +185,16 @@ struct RelaySession {
         guard header.created <= now.addingTimeInterval(300) else {
             return .error(code: .invalidMessage, message: "the message is dated in the future (\(TimeText.format(header.created)))")
         }
+        if mailbox == identity.publicKey.address {
+            return try await route(upload, header: header, expires: expires)
+        }
         let deposit = try upload.deposit(id: header.messageID, mailbox: mailbox, received: now, expires: expires)
         do {
             try await store.commit(deposit, quota: configuration.quota)
         } catch let error as MailboxStoreError {
             switch error {
             case .quotaExceeded: return .error(code: .quotaExceeded, message: error.localizedDescription)
-            case .duplicate: return .error(code: .invalidMessage, message: error.localizedDescription)
+            case .duplicate: return .error(code: .replayed, message: error.localizedDescription)
             case .storage: return .error(code: .internalError, message: error.localizedDescription)
             }
         }
@@ -227,7 +231,7 @@ struct RelaySession {
 
 /// An envelope arriving in pieces: kept in memory while small, spilled to a staged file (fsynced
 /// before the index row commits) once it grows past the inline limit.
-struct DepositUpload {
+struct DepositUpload: @unchecked Sendable {
     let staging: URL
     let inlineLimit: Int
     private(set) var size = 0
@@ -255,6 +259,12 @@ struct DepositUpload {
             memory = []
             file = staged
         }
+    }
+
+    /// The bytes received so far, from the start (for opening or passing on an onion layer).
+    func source() throws -> ByteSource {
+        if let file { return try FileDescriptorSource(path: file.temporaryPath) }
+        return MemorySource(memory)
     }
 
     func deposit(id: [UInt8], mailbox: Address, received: Date, expires: Date) throws -> Deposit {

@@ -44,6 +44,15 @@ public final class SQLiteMailboxStore: MailboxStore, @unchecked Sendable {
                 CREATE TABLE mailbox (address BLOB PRIMARY KEY NOT NULL, count INTEGER NOT NULL, bytes INTEGER NOT NULL);
                 """)
         }
+        // Ids of messages stored or forwarded, until they expire: replays are refused even after
+        // an acknowledgement deleted the message.
+        migrator.registerMigration("v2 seen") { db in
+            try db.execute(sql: """
+                CREATE TABLE seen (mailbox BLOB NOT NULL, id BLOB NOT NULL, expires INTEGER NOT NULL, PRIMARY KEY (mailbox, id)) WITHOUT ROWID;
+                CREATE INDEX seen_expires ON seen(expires);
+                INSERT OR IGNORE INTO seen (mailbox, id, expires) SELECT mailbox, id, expires FROM message;
+                """)
+        }
         try migrator.migrate(pool)
         committer = GroupCommitter(pool: pool, bodies: folder.appendingPathComponent("bodies"))
         try removeOrphans()
@@ -103,6 +112,7 @@ public final class SQLiteMailboxStore: MailboxStore, @unchecked Sendable {
                 WHERE address IN (SELECT DISTINCT mailbox FROM message WHERE expires <= ?1)
                 """, arguments: [cutoff])
             try db.execute(sql: "DELETE FROM message WHERE expires <= ?", arguments: [cutoff])
+            try db.execute(sql: "DELETE FROM seen WHERE expires <= ?", arguments: [cutoff])
             return files
         }
         for case let name? in files { unlink(bodiesFolder.appendingPathComponent(name).path) }
@@ -204,9 +214,18 @@ private actor GroupCommitter {
                     INSERT INTO mailbox (address, count, bytes) VALUES (?, 1, ?)
                     ON CONFLICT(address) DO UPDATE SET count = count + 1, bytes = bytes + excluded.bytes
                     """)
+                let remember = try db.cachedStatement(sql: "INSERT INTO seen (mailbox, id, expires) VALUES (?, ?, ?)")
                 for (index, (deposit, quota)) in batch.enumerated() {
                     guard case .success = outcome[index] else { continue }
                     let mailbox = Data(deposit.mailbox.bytes)
+                    if case .forwarded = deposit.body {
+                        do {
+                            try remember.execute(arguments: [mailbox, Data(deposit.id), Int64(deposit.expires.timeIntervalSince1970)])
+                        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+                            outcome[index] = .failure(MailboxStoreError.duplicate)
+                        }
+                        continue
+                    }
                     let row = try Row.fetchOne(usage, arguments: [mailbox])
                     let count: Int = row?["count"] ?? 0, bytes: Int = row?["bytes"] ?? 0
                     if count + 1 > quota.maxCount {
@@ -222,8 +241,10 @@ private actor GroupCommitter {
                     switch deposit.body {
                     case .inline(let bytes): inline = Data(bytes)
                     case .file: file = Self.fileName(deposit)
+                    case .forwarded: continue
                     }
                     do {
+                        try remember.execute(arguments: [mailbox, Data(deposit.id), Int64(deposit.expires.timeIntervalSince1970)])
                         try insert.execute(arguments: [
                             Data(deposit.id), mailbox, deposit.size, Int64(deposit.received.timeIntervalSince1970),
                             Int64(deposit.expires.timeIntervalSince1970), inline, file,

@@ -1,0 +1,72 @@
+import Foundation
+
+extension RelaySession {
+    /// An envelope deposited into this relay's own address is an onion layer: its id is
+    /// remembered against replays, it is opened with the relay's wallet, and the envelope inside
+    /// is forwarded to the next relay or deposited in a mailbox here, as its instruction says.
+    /// The answer is the mailbox relay's receipt, or an error that names no relay upstream.
+    func route(_ upload: DepositUpload, header: EnvelopeHeader, expires: Date) async throws -> RelayMessage {
+        let own = identity.publicKey.address
+        let layerID = Hex.encode(header.messageID)
+        do {
+            try await store.commit(
+                Deposit(id: header.messageID, mailbox: own, size: 0, received: Date(), expires: expires, body: .forwarded),
+                quota: configuration.quota)
+        } catch MailboxStoreError.duplicate {
+            logger.info("onion layer replayed", metadata: ["id": "\(layerID)"])
+            return .error(code: .replayed, message: "this relay already handled message \(layerID)")
+        }
+        let (instruction, inner): (OnionInstruction, DepositUpload)
+        do {
+            let identity = identity, staging = stagingFolder, limit = configuration.inlineLimit, maxBytes = configuration.maxMessageBytes
+            (instruction, inner) = try await peers.run {
+                try Self.open(upload, identity: identity, staging: staging, inlineLimit: limit, maxBytes: maxBytes)
+            }
+        } catch {
+            return .error(code: .invalidMessage, message: "the onion layer does not open: \(error.localizedDescription)")
+        }
+        guard instruction.address != own else {
+            return .error(code: .invalidMessage, message: "the onion layer sends the message back to this relay (a loop)")
+        }
+        switch instruction.kind {
+        case .deposit:
+            // The stamp, if this relay wants one, was checked on the layer.
+            let answer = try await finish(inner, mailbox: instruction.address, loggedIn: true)
+            guard case .stored(let id) = answer else { return answer }
+            logger.info("onion delivered", metadata: ["layer": "\(layerID)", "mailbox": "\(instruction.address)", "id": "\(Hex.encode(id))", "bytes": "\(inner.size)"])
+            return .receipt(DeliveryReceipt(messageID: id, relay: identity).encoded)
+        case .forward:
+            do {
+                let receipt = try await peers.forward({ try inner.source() }, to: instruction.address)
+                logger.info("onion forwarded", metadata: ["layer": "\(layerID)", "next": "\(instruction.address)", "bytes": "\(inner.size)"])
+                return .receipt(receipt)
+            } catch {
+                logger.info("onion not forwarded", metadata: ["layer": "\(layerID)", "next": "\(instruction.address)", "reason": "\(error.upstreamText)"])
+                let code: RelayMessage.ErrorCode
+                if case .refused(let downstream, _) = error { code = RelayMessage.ErrorCode(rawValue: downstream) ?? .unreachable } else { code = .unreachable }
+                return .error(code: code, message: error.upstreamText)
+            }
+        }
+    }
+
+    /// Opens a layer sealed to `identity`: the instruction first, then the inner envelope, staged
+    /// like an upload (in memory while small).
+    static func open(
+        _ upload: DepositUpload, identity: PrivateKey, staging: URL, inlineLimit: Int, maxBytes: Int
+    ) throws -> (OnionInstruction, DepositUpload) {
+        let reader = try EnvelopeReader(source: upload.source())
+        guard try reader.unlock(with: identity) else { throw RelayError.protocolViolation("the layer is not sealed to this relay") }
+        var head: [UInt8] = []
+        var inner = try DepositUpload(staging: staging, inlineLimit: inlineLimit)
+        _ = try reader.readPayload(maxContentBytes: maxBytes) { piece in
+            var rest = piece[...]
+            if head.count < OnionInstruction.byteCount {
+                let take = min(OnionInstruction.byteCount - head.count, rest.count)
+                head += rest.prefix(take)
+                rest = rest.dropFirst(take)
+            }
+            if !rest.isEmpty { try inner.append(Array(rest)) }
+        }
+        return (try OnionInstruction(decoding: head), inner)
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOPosix
+
+/// A relay's connections to other relays, for passing onion layers on. A peer is known only by a
+/// verified card naming its endpoint (given with `--peer` or published to this relay); every
+/// connection authenticates the peer's wallet in the handshake. The blocking client runs on a
+/// thread pool of its own, never on the event loops; idle sessions are kept for reuse.
+final class PeerLinks: Sendable {
+    enum Failure: Error {
+        case unknown
+        case unauthenticated
+        case unreachable(String)
+        case refused(code: UInt8, message: String)
+
+        /// A text for the relay that sent the layer: it names no address or endpoint, so nobody
+        /// upstream learns where the path goes next.
+        var upstreamText: String {
+            switch self {
+            case .unknown: "next relay unreachable: it is not known here (no verified card)"
+            case .unauthenticated: "next relay unreachable: it failed to prove its wallet address"
+            case .unreachable(let why): "next relay unreachable: \(why)"
+            case .refused(_, let message): "via next relay: \(message)"
+            }
+        }
+    }
+
+    private let store: any MailboxStore
+    private let pool: NIOThreadPool
+    private let idle = NIOLockedValueBox<[Address: [RelayClient]]>([:])
+    static let maxIdlePerPeer = 8
+
+    init(store: any MailboxStore, threads: Int = 16) {
+        self.store = store
+        pool = NIOThreadPool(numberOfThreads: threads)
+        pool.start()
+    }
+
+    func shutdown() {
+        idle.withLockedValue { $0 = [:] }
+        try? pool.syncShutdownGracefully()
+    }
+
+    /// Runs blocking work (opening a layer, a peer session) off the event loops and the
+    /// cooperative pool.
+    func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await pool.runIfActive(body)
+    }
+
+    /// Passes `layer` to the relay whose wallet is `address`; returns its answer's receipt.
+    func forward(_ layer: @escaping @Sendable () throws -> ByteSource, to address: Address) async throws(Failure) -> [UInt8] {
+        let endpoint: RelayEndpoint
+        do {
+            guard let json = try await store.card(address: address) else { throw Failure.unknown }
+            let card = try Card(json: Data(json))
+            try card.verify()
+            endpoint = try RelayEndpoint(card: card)
+        } catch {
+            throw .unknown
+        }
+        do {
+            return try await run { [self] in
+                let reused = take(address)
+                do {
+                    return try send(layer(), through: reused ?? RelayClient(endpoint: endpoint, timeout: 30), address: address)
+                } catch RelayError.connection(_) where reused != nil {
+                    // A kept session the peer has since closed: one fresh attempt.
+                    return try send(layer(), through: RelayClient(endpoint: endpoint, timeout: 30), address: address)
+                }
+            }
+        } catch let error as Failure {
+            throw error
+        } catch RelayError.wrongRelay(_, _) {
+            throw .unauthenticated
+        } catch RelayError.refused(let code, let message) {
+            throw .refused(code: code, message: message)
+        } catch RelayError.connection(let why) {
+            throw .unreachable(why.contains("cannot connect") ? "connection refused or timed out" : "the connection failed")
+        } catch {
+            throw .unreachable("the session failed")
+        }
+    }
+
+    private func send(_ source: ByteSource, through client: RelayClient, address: Address) throws -> [UInt8] {
+        let receipt = try client.sendOnion(from: source)
+        idle.withLockedValue { clients in
+            if clients[address, default: []].count < Self.maxIdlePerPeer { clients[address, default: []].append(client) }
+        }
+        return receipt.encoded
+    }
+
+    private func take(_ address: Address) -> RelayClient? {
+        idle.withLockedValue { $0[address]?.popLast() }
+    }
+}
