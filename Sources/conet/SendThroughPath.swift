@@ -25,9 +25,9 @@ extension Send {
         // The relays' keys: the entry's from its handshake; the others' from card files, from
         // contacts, or else from the entry relay, which holds a verified card for every relay it
         // forwards to (that look-up shows the entry relay which relays the path uses).
+        try OnionWriter.check(path: [entry.endpoint.address] + via.dropFirst().map { try RelayTargets.endpoint($0).address } + [mailboxAddress])
         var path = [entry.keys.relayKey]
         for spec in via.dropFirst() { path.append(try relayKey(spec, store: store, through: entry)) }
-        try OnionWriter.check(path: path.map(\.address) + [mailboxAddress])
         path.append(try relayKey(mailboxAddress, store: store, through: entry))
 
         var options = try envelopeOptions()

@@ -10,26 +10,30 @@ final class RelayProcess: @unchecked Sendable {
     private(set) var process: Process
     private(set) var endpoint: String
     let environment: [String: String]
+    let wallet: String
 
     /// Starts the relay (creating its wallet on first use) and waits for its endpoint line.
-    init(_ conet: ConetProcess, arguments: [String] = [], data: URL? = nil, environment: [String: String] = [:]) throws {
+    init(
+        _ conet: ConetProcess, wallet: String = "relay", arguments: [String] = [], data: URL? = nil, environment: [String: String] = [:]
+    ) throws {
         self.conet = conet
         self.environment = environment
-        self.data = data ?? conet.home.appendingPathComponent("relay-data")
-        logFile = conet.home.appendingPathComponent("relay-\(UUID().uuidString.prefix(8)).log")
-        if !FileManager.default.fileExists(atPath: conet.home.appendingPathComponent("wallets/relay.json").path) {
-            let made = try conet.run(["wallet", "new", "relay", "--light"], password: "pw")
+        self.data = data ?? conet.home.appendingPathComponent(wallet == "relay" ? "relay-data" : "\(wallet)-data")
+        logFile = conet.home.appendingPathComponent("\(wallet)-\(UUID().uuidString.prefix(8)).log")
+        if !FileManager.default.fileExists(atPath: conet.home.appendingPathComponent("wallets/\(wallet).json").path) {
+            let made = try conet.run(["wallet", "new", wallet, "--light"], password: "pw")
             try #require(made.status == 0, "\(made.stderr)")
         }
-        (process, endpoint) = try Self.launch(conet, data: self.data, log: logFile, arguments: arguments, environment: environment)
+        self.wallet = wallet
+        (process, endpoint) = try Self.launch(conet, wallet: wallet, data: self.data, log: logFile, arguments: arguments, environment: environment)
     }
 
     private static func launch(
-        _ conet: ConetProcess, data: URL, log: URL, arguments: [String], environment extra: [String: String]
+        _ conet: ConetProcess, wallet: String, data: URL, log: URL, arguments: [String], environment extra: [String: String]
     ) throws -> (Process, String) {
         let process = Process()
         process.executableURL = ConetProcess.binary
-        process.arguments = ["relay", "--listen", "127.0.0.1:0", "--wallet", "relay", "--data", data.path] + arguments
+        process.arguments = ["relay", "--listen", "127.0.0.1:0", "--wallet", wallet, "--data", data.path] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["CONET_HOME"] = conet.home.path
         environment["CONET_PASSWORD"] = "pw"
@@ -55,7 +59,7 @@ final class RelayProcess: @unchecked Sendable {
 
     /// Restarts on the same data folder (a new port).
     func restart(arguments: [String] = []) throws {
-        (process, endpoint) = try Self.launch(conet, data: data, log: logFile, arguments: arguments, environment: environment)
+        (process, endpoint) = try Self.launch(conet, wallet: wallet, data: data, log: logFile, arguments: arguments, environment: environment)
     }
 
     var parsedEndpoint: RelayEndpoint { try! RelayEndpoint(endpoint) }
