@@ -51,7 +51,9 @@ let package = Package(
                 "ConetCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            // A link to docs/THREAT-MODEL.md: the binary prints the same text (`--threat-model`).
+            resources: [.embedInCode("Resources/THREAT-MODEL.md")]
         ),
         .testTarget(
             name: "ConetCoreTests",

@@ -163,7 +163,7 @@ _conet() {
     local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
 
     local -a repeating_flags=()
-    local -a non_repeating_flags=(--version --json -h --help)
+    local -a non_repeating_flags=(--version --threat-model --json -h --help)
     local -a repeating_options=()
     local -a non_repeating_options=()
     __conet_offer_flags_options 0
@@ -474,8 +474,8 @@ _conet_wallet_remove() {
 
 _conet_send() {
     repeating_flags=()
-    non_repeating_flags=(--force --armor --no-compress --pad --hide-recipients --json -h --help)
-    repeating_options=(--to)
+    non_repeating_flags=(--force --armor --no-compress --pad --hide-recipients --json --wait-receipt -h --help)
+    repeating_options=(--to --via)
     non_repeating_options=(--from -o --output --level --ttl --password-file --relay)
     __conet_offer_flags_options 1
 
@@ -500,6 +500,9 @@ _conet_send() {
         return
         ;;
     '--relay')
+        return
+        ;;
+    '--via')
         return
         ;;
     esac
@@ -562,7 +565,7 @@ _conet_inspect() {
 _conet_relay() {
     repeating_flags=()
     non_repeating_flags=(--verbose --json -h --help)
-    repeating_options=()
+    repeating_options=(--peer)
     non_repeating_options=(--listen --data --wallet --max-message-size --mailbox-bytes --mailbox-messages --max-ttl --max-connections --rate --idle-timeout --handshake-timeout --stamp-bits --drain-timeout --password-file)
     __conet_offer_flags_options 0
 
@@ -605,6 +608,9 @@ _conet_relay() {
         return
         ;;
     '--drain-timeout')
+        return
+        ;;
+    '--peer')
         return
         ;;
     '--password-file')

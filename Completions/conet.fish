@@ -20,7 +20,7 @@ function __conet_parse_tokens -S
     set -l unparsed_tokens (__conet_tokens -pc)
     switch $unparsed_tokens[1]
     case 'conet'
-        __conet_parse_subcommand 0 'version' 'json' 'h/help'
+        __conet_parse_subcommand 0 'version' 'threat-model' 'json' 'h/help'
         switch $unparsed_tokens[1]
         case 'wallet'
             __conet_parse_subcommand 0 'h/help'
@@ -59,13 +59,13 @@ function __conet_parse_tokens -S
                 __conet_parse_subcommand 1 'yes' 'h/help'
             end
         case 'send'
-            __conet_parse_subcommand 1 'to=+' 'from=' 'o/output=' 'force' 'armor' 'level=' 'no-compress' 'pad' 'ttl=' 'hide-recipients' 'password-file=' 'json' 'relay=' 'h/help'
+            __conet_parse_subcommand 1 'to=+' 'from=' 'o/output=' 'force' 'armor' 'level=' 'no-compress' 'pad' 'ttl=' 'hide-recipients' 'password-file=' 'json' 'relay=' 'via=+' 'wait-receipt' 'h/help'
         case 'recv'
             __conet_parse_subcommand 1 'wallet=+' 'expect-from=' 'o/output=' 'force' 'relay=' 'follow' 'password-file=' 'json' 'h/help'
         case 'inspect'
             __conet_parse_subcommand 1 'wallet=+' 'capture=' 'port=' 'keylog=' 'hex' 'password-file=' 'json' 'h/help'
         case 'relay'
-            __conet_parse_subcommand 0 'listen=' 'data=' 'wallet=' 'max-message-size=' 'mailbox-bytes=' 'mailbox-messages=' 'max-ttl=' 'max-connections=' 'rate=' 'idle-timeout=' 'handshake-timeout=' 'stamp-bits=' 'drain-timeout=' 'verbose' 'password-file=' 'json' 'h/help'
+            __conet_parse_subcommand 0 'listen=' 'data=' 'wallet=' 'max-message-size=' 'mailbox-bytes=' 'mailbox-messages=' 'max-ttl=' 'max-connections=' 'rate=' 'idle-timeout=' 'handshake-timeout=' 'stamp-bits=' 'drain-timeout=' 'verbose' 'peer=+' 'password-file=' 'json' 'h/help'
         case 'bench'
             __conet_parse_subcommand -r 1 'seconds=' 'input=' 'compare=' 'tolerance=' 'json' 'h/help'
         case 'help'
@@ -124,6 +124,7 @@ end
 
 complete -c 'conet' -f
 complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet" version' -l 'version' -d 'Print the conet version and the linked libsodium and zstd versions.'
+complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet" threat-model' -l 'threat-model' -d 'Print the threat model: what observers and relays can and cannot learn (docs/THREAT-MODEL.md).'
 complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet" json' -l 'json' -d 'Print JSON (keys sorted) instead of text.'
 complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'conet' -n '__conet_should_offer_completions_for_positional "conet" -eq 1' -fa 'wallet' -d 'Create, import, derive, export, sign and verify with secp256k1 wallets.'
@@ -227,6 +228,8 @@ complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "c
 complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet send" password-file' -l 'password-file' -d 'Read the wallet password from the first line of FILE.' -rfka ''
 complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet send" json' -l 'json' -d 'Print JSON (keys sorted) instead of text.'
 complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet send" relay' -l 'relay' -d 'Deposit the message on this relay instead of writing it: 0xADDRESS@host:port or a relay card file.' -rfka ''
+complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet send"' -l 'via' -d 'Route through this relay, entry first (repeatable, at most two); the recipient\'s card names the last relay: 0xADDRESS@host:port or a relay card file.' -rfka ''
+complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet send" wait-receipt' -l 'wait-receipt' -d 'With --via: print the mailbox relay\'s signed delivery receipt (verified) in the report.'
 complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet send" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet recv"' -l 'wallet' -d 'A wallet to try (repeatable; default: all wallets).' -rfka ''
 complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet recv" expect-from' -l 'expect-from' -d 'Fail unless the message is signed by this address.' -rfka ''
@@ -259,6 +262,7 @@ complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "c
 complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet relay" stamp-bits' -l 'stamp-bits' -d 'Hashcash bits anonymous deposits must carry (0: none).' -rfka ''
 complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet relay" drain-timeout' -l 'drain-timeout' -d 'On SIGINT/SIGTERM, how long sessions in flight may finish before they are closed.' -rfka ''
 complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet relay" verbose' -l 'verbose' -d 'Also log every stored and acknowledged message (mailbox, id, size).'
+complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet relay"' -l 'peer' -d 'Another relay\'s card (its wallet card naming its endpoint), to forward onion layers to (repeatable). Relay cards published to this relay count too.' -rfka ''
 complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet relay" password-file' -l 'password-file' -d 'Read the wallet password from the first line of FILE.' -rfka ''
 complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet relay" json' -l 'json' -d 'Print JSON (keys sorted) instead of text.'
 complete -c 'conet' -n '__conet_should_offer_completions_for_flags_or_options "conet relay" h help' -s 'h' -l 'help' -d 'Show help information.'

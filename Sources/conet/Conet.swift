@@ -25,6 +25,9 @@ struct Conet: AsyncParsableCommand {
             FILES: $CONET_HOME/wallets/ (v3 keystores), $CONET_HOME/contacts/ (verified cards), \
             $CONET_HOME/relay/ (the default data folder of 'conet relay').
 
+            --threat-model prints what observers, each relay, colluding relays and a global \
+            observer can and cannot learn (docs/THREAT-MODEL.md).
+
             JSON: --version --json prints {conet, libsodium, zstd}.
 
             EXAMPLES:
@@ -38,9 +41,16 @@ struct Conet: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the conet version and the linked libsodium and zstd versions.")
     var version = false
 
+    @Flag(name: .long, help: "Print the threat model: what observers and relays can and cannot learn (docs/THREAT-MODEL.md).")
+    var threatModel = false
+
     @OptionGroup var output: JSONOption
 
     func run() async throws {
+        if threatModel {
+            print(String(decoding: PackageResources.THREAT_MODEL_md, as: UTF8.self), terminator: "")
+            return
+        }
         guard version else { throw CleanExit.helpRequest(self) }
         let versions = LibraryVersions.current
         if output.json {

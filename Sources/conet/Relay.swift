@@ -16,6 +16,15 @@ struct Relay: AsyncParsableCommand {
             acknowledges (deletes) or subscribes. A deposit is answered only once it is durable \
             (SQLite in WAL mode with synchronous=FULL under --data; large messages as fsynced files).
 
+            ROUTING (docs/PROTOCOL.md §6): a message deposited into the relay's own address is an \
+            onion layer: the relay remembers its id (a replay is refused until it expires), opens \
+            it, and deposits the envelope inside in a mailbox here (answering with a receipt signed \
+            by its wallet) or forwards it to the next relay, which it must know by a verified card \
+            (--peer, or a relay card published to it) and which must prove its wallet. The relay \
+            publishes its own card to its store at start, so clients can look up its key. Logs \
+            record, per layer, its id, size and next relay (or mailbox, on the last relay) and the \
+            previous hop's connection: nothing a relay does not already know.
+
             OUTPUT: one line on standard output once listening: the relay's endpoint \
             0xADDRESS@host:port, or with --json {address, data, endpoint, publicKey}. Logs: one JSON \
             object per line on standard error (connections refused, sessions ended and why, cards \
@@ -35,6 +44,7 @@ struct Relay: AsyncParsableCommand {
             EXAMPLES:
               conet relay --wallet relay --listen 127.0.0.1:7788
               conet relay --wallet relay --data /var/lib/conet --stamp-bits 16 --max-message-size 64MiB
+              conet relay --wallet entry --listen 0.0.0.0:7788 --peer middle.card --peer mailbox.card
             """)
 
     @Option(help: ArgumentHelp("Address and port to listen on (port 0: any free port).", valueName: "HOST:PORT"))

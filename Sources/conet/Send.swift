@@ -21,12 +21,24 @@ struct Send: ParsableCommand {
             answered only once stored durably. A bare address as recipient is then looked up on the \
             relay as a card, whose signature is verified.
 
-            JSON (--json): {chunks, compressed, contentBytes, envelopeBytes, format, mailboxes?, messageId, \
-            output?, paddingBytes, recipients, relay?, sender}, on standard output with -o or --relay, \
-            else on standard error.
+            ROUTE (--via, docs/PROTOCOL.md §6): the message is wrapped in one layer per relay — each \
+            --via relay, entry first, then the recipient's mailbox relay named in their card — and \
+            handed to the first --via relay; each relay learns only the previous and the next hop. \
+            At most three relays; a relay twice, or the mailbox relay as a --via relay, is refused. \
+            Recipients must be contacts or card files naming a mailbox relay. Relay keys come from \
+            relay card files, contacts, or a look-up on the entry relay. The answer comes once the \
+            mailbox relay stored the message, with its signed receipt, always checked; \
+            --wait-receipt prints it. A failing hop is named in the error.
 
-            EXIT STATUS: 0 sent; 2 malformed input or options; 3 wrong password; 4 a recipient, \
-            wallet or output file missing or already present; 5 I/O errors.
+            JSON (--json): {chunks, compressed, contentBytes, envelopeBytes, format, mailboxes?, messageId, \
+            output?, paddingBytes, path?, receipt?: {messageId, relay, signature, time, verified}, \
+            recipients, relay?, sender}, on standard output with -o, --relay or --via, else on \
+            standard error.
+
+            EXIT STATUS: 0 sent; 1 a relay refused (replay, quota, stamp) or the receipt does not \
+            verify; 2 malformed input or options, or a refused path; 3 wrong password; 4 a recipient, \
+            wallet, relay card or output file missing or already present; 5 I/O errors, or a relay \
+            in the path could not be reached.
 
             \(ManualText.walletEnvironment) With --relay: \(ManualText.keyLog)
 
@@ -38,6 +50,7 @@ struct Send: ParsableCommand {
               tar c project | conet send --to bob.card.json > project.conet
               conet send --to 0xB0b... --to carol --pad --armor notes.txt -o notes.conet.txt
               conet send --to bob --no-compress --hide-recipients video.mkv -o video.conet
+              conet send --to bob --via 0xEntry...@relay1:7788 --via 0xMiddle...@relay2:7788 --pad --wait-receipt note.txt
             """)
 
     @Option(name: .long, help: ArgumentHelp("A recipient: card file, contact address or name, public key hex, or wallet name.", valueName: "RECIPIENT"))

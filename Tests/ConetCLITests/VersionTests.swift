@@ -25,4 +25,18 @@ import Testing
         #expect(result.status == 0)
         #expect(result.text.contains("USAGE"))
     }
+
+    @Test func threatModelIsTheDocumentAndGradesEveryParty() throws {
+        let conet = try ConetProcess()
+        defer { conet.cleanUp() }
+        let result = try conet.run(["--threat-model"])
+        #expect(result.status == 0)
+        let document = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/THREAT-MODEL.md")
+        #expect(result.text == (try String(contentsOf: document, encoding: .utf8)))
+        for party in ["observer", "entry relay", "mailbox relay", "colluding", "global observer"] {
+            #expect(result.text.contains(party), "no \(party)")
+        }
+        for grade in ["| strong |", "| partial |", "| none |"] { #expect(result.text.contains(grade)) }
+    }
 }
