@@ -81,7 +81,42 @@ step "bob receives it: verified, written durably, then acknowledged (deleted on 
 "$CONET" recv --relay "$relay" --wallet bob --expect-from "$alice" -o "$CONET_HOME/inbox" --json
 cmp README.md "$CONET_HOME"/inbox/* && echo "(identical to README.md)"
 
-step "the relay's log (JSON lines), then a clean stop"
+step "the relay's log (JSON lines)"
 cat "$CONET_HOME/relay.log"
-kill -TERM $relay_pid
-wait $relay_pid && echo "(relay stopped cleanly)"
+
+step "Layer Minus: three fresh relays (entry, middle, bob's mailbox relay), each knowing the next by its card"
+start_relay() {  # name, extra arguments; prints the endpoint
+  "$CONET" wallet new "$1" --light > /dev/null
+  "$CONET" relay --wallet "$1" --listen 127.0.0.1:0 --data "$CONET_HOME/$1" "${@:2}" > "$CONET_HOME/$1.endpoint" 2> "$CONET_HOME/$1.log" &
+  echo $! > "$CONET_HOME/$1.pid"
+  for _ in $(seq 100); do [ -s "$CONET_HOME/$1.endpoint" ] && break; sleep 0.1; done
+  cat "$CONET_HOME/$1.endpoint"
+}
+mailbox=$(start_relay mailbox)
+"$CONET" wallet card mailbox --mailbox "$mailbox" -o "$CONET_HOME/mailbox-relay.card"
+middle=$(start_relay middle --peer "$CONET_HOME/mailbox-relay.card")
+"$CONET" wallet card middle --mailbox "$middle" -o "$CONET_HOME/middle.card"
+entry=$(start_relay entry --peer "$CONET_HOME/middle.card")
+trap 'kill $relay_pid $(cat "$CONET_HOME"/*.pid) 2>/dev/null || true; rm -rf "$CONET_HOME"' EXIT
+echo "entry:   $entry"; echo "middle:  $middle"; echo "mailbox: $mailbox (bob's card names it)"
+"$CONET" wallet card bob --mailbox "$mailbox" -o "$CONET_HOME/bob-mailbox.card"
+"$CONET" wallet contacts add "$CONET_HOME/bob-mailbox.card" --name bob-card > /dev/null
+"$CONET" wallet contacts add "$CONET_HOME/mailbox-relay.card" --name mailbox-relay > /dev/null
+
+step "alice sends a file to bob over three relays, padded, and waits for the mailbox relay's receipt"
+"$CONET" send --from alice --to bob-card --via "$entry" --via "$middle" --pad --wait-receipt docs/PROTOCOL.md --json
+"$CONET" recv --relay "$mailbox" --wallet bob --expect-from "$alice" -o "$CONET_HOME/inbox2" --json > /dev/null
+cmp docs/PROTOCOL.md "$CONET_HOME"/inbox2/* && echo "(bob received docs/PROTOCOL.md intact and verified)"
+
+step "what each relay's own data and log show (searched for alice's and bob's addresses and alice's connection)"
+alice_port=$(grep -o '"peer":"[^"]*"' "$CONET_HOME/entry.log" | tail -n 1 | grep -o '127\.0\.0\.1:[0-9]*' | tail -n 1)
+knows() { if grep -aqi -e "$2" "$CONET_HOME/$1.log" $(find "$CONET_HOME/$1" -type f); then echo yes; else echo no; fi; }
+printf '%-8s %-22s %-16s %-14s\n' relay "alice's connection" "alice's wallet" "bob's wallet"
+for r in entry middle mailbox; do
+  printf '%-8s %-22s %-16s %-14s\n' "$r" "$(knows $r "$alice_port")" "$(knows $r "${alice#0x}")" "$(knows $r "${bob#0x}")"
+done
+echo "(the entry relay knew alice's connection, not bob; the mailbox relay knew bob, not alice)"
+
+step "clean stops"
+kill -TERM $relay_pid $(cat "$CONET_HOME"/*.pid)
+wait $relay_pid && echo "(relays stopped cleanly)"
