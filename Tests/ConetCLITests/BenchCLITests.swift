@@ -51,6 +51,9 @@ import Testing
         #expect(Set(figures.keys) == [
             "deposit 1 KiB, 1 client", "deposit 1 KiB, 32 clients", "deposit latency p50, 1 KiB, 32 clients",
             "deposit latency p99, 1 KiB, 32 clients", "fetch 1 KiB", "deposit 64 MiB", "fetch 64 MiB",
+            "path of 1 relay(s), 1 KiB, latency p50, 1 client", "path of 1 relay(s), 1 KiB, 32 clients",
+            "path of 2 relay(s), 1 KiB, latency p50, 1 client", "path of 2 relay(s), 1 KiB, 32 clients",
+            "path of 3 relay(s), 1 KiB, latency p50, 1 client", "path of 3 relay(s), 1 KiB, 32 clients",
         ])
         for (name, value) in figures { #expect(value > 0, "\(name)") }
         let p50 = try #require(figures["deposit latency p50, 1 KiB, 32 clients"])

@@ -55,7 +55,62 @@ extension BenchSuites {
         }
         figures.append(BenchFigure(suite: "relay", name: "deposit 64 MiB", unit: "MB/s", values: deposits))
         figures.append(BenchFigure(suite: "relay", name: "fetch 64 MiB", unit: "MB/s", values: fetches))
+        return figures + (try onion(watch, mailboxRelay: relay, recipient: owner.publicKey))
+    }
+
+    /// Onion paths of 1 (a direct deposit), 2 and 3 relays, all in this process: 1 KiB messages
+    /// with 32 clients, and the latency of one client (whose growth is the cost of a hop).
+    /// Onions are built before timing, so the figures are the relays' work.
+    static func onion(_ watch: Stopwatch, mailboxRelay: BenchRelay, recipient: PublicKey) throws -> [BenchFigure] {
+        let middle = try BenchRelay(), entry = try BenchRelay()
+        defer { middle.stop(); entry.stop() }
+        try middle.add(peer: mailboxRelay)
+        try entry.add(peer: middle)
+        let message = try BenchRelay.envelope(byteCount: 1024, to: recipient)
+        let paths: [[BenchRelay]] = [[mailboxRelay], [middle, mailboxRelay], [entry, middle, mailboxRelay]]
+        var figures: [BenchFigure] = []
+        for path in paths {
+            let count = path.count
+            // Enough for every run at a generous rate; a worker that runs out just stops early.
+            let onions = try OnionStock((0..<Int(max(2000, 12000 * watch.seconds))).map { _ in
+                try BenchRelay.onion(BenchRelay.freshCopy(message), path: path.map(\.server.identity.publicKey), mailbox: recipient.address)
+            })
+            let send: @Sendable (RelayClient) throws -> Void = { client in
+                guard let next = onions.next() else { return }
+                if count == 1 {
+                    _ = try client.deposit(into: recipient.address, from: MemorySource(next.message))
+                } else {
+                    _ = try client.sendOnion(from: MemorySource(next.layers))
+                }
+            }
+            let single = try RelayClient(endpoint: path[0].endpoint)
+            let latency = try watch.concurrentRuns(workers: 1) { _ in try send(single) }
+            figures.append(BenchFigure(
+                suite: "relay", name: "path of \(count) relay(s), 1 KiB, latency p50, 1 client", unit: "µs",
+                values: latency.map { $0.latencies.isEmpty ? 0 : $0.latencies[$0.latencies.count / 2] * 1e6 }))
+            let clients = try (0..<32).map { _ in try RelayClient(endpoint: path[0].endpoint) }
+            let rates = try watch.concurrentRuns(workers: clients.count) { worker in try send(clients[worker]) }
+            figures.append(BenchFigure(suite: "relay", name: "path of \(count) relay(s), 1 KiB, 32 clients", unit: "ops/s", values: rates.map(\.rate)))
+        }
         return figures
+    }
+}
+
+/// Pre-built onions handed out once each, from many threads.
+final class OnionStock: @unchecked Sendable {
+    struct Onion { let message: [UInt8]; let layers: [UInt8] }
+    private let lock = NSLock()
+    private var items: [Onion]
+    private var index = 0
+
+    init(_ items: [Onion]) { self.items = items }
+
+    func next() -> Onion? {
+        lock.withLock {
+            guard index < items.count else { return nil }
+            defer { index += 1 }
+            return items[index]
+        }
     }
 }
 
@@ -111,6 +166,23 @@ final class BenchRelay: @unchecked Sendable {
         let start = EnvelopeFormat.messageIDOffset
         copy.replaceSubrange(start..<(start + EnvelopeFormat.messageIDByteCount), with: SecureRandom.bytes(EnvelopeFormat.messageIDByteCount))
         return copy
+    }
+
+    /// Makes `peer` known to this relay for forwarding.
+    func add(peer: BenchRelay) throws {
+        let card = try Card.make(key: peer.server.identity, mailbox: peer.endpoint.description, expires: nil)
+        let server = server
+        try Self.blocking { try await server.addPeer(card) }
+    }
+
+    /// `message` wrapped for `path` (a path of one relay: the message itself, deposited directly).
+    static func onion(_ message: [UInt8], path: [PublicKey], mailbox: Address) throws -> OnionStock.Onion {
+        guard path.count > 1 else { return OnionStock.Onion(message: message, layers: []) }
+        let sink = BenchCorpus.Sink()
+        let layers = try OnionWriter(path: path, mailbox: mailbox, options: EnvelopeOptions()) { sink.bytes += $0 }
+        try layers.write(message)
+        try layers.finish()
+        return OnionStock.Onion(message: message, layers: sink.bytes)
     }
 
     /// Waits for async work from synchronous code (the bench command runs outside any task).

@@ -8,22 +8,31 @@ extension RelaySession {
     func route(_ upload: DepositUpload, header: EnvelopeHeader, expires: Date) async throws -> RelayMessage {
         let own = identity.publicKey.address
         let layerID = Hex.encode(header.messageID)
-        do {
+        // The id is made durable while the layer is opened; nothing is passed on before both.
+        let store = store, quota = configuration.quota
+        let remembered = Task {
             try await store.commit(
-                Deposit(id: header.messageID, mailbox: own, size: 0, received: Date(), expires: expires, body: .forwarded),
-                quota: configuration.quota)
+                Deposit(id: header.messageID, mailbox: own, size: 0, received: Date(), expires: expires, body: .forwarded), quota: quota)
+        }
+        let opened: Result<(OnionInstruction, DepositUpload), Error>
+        do {
+            let identity = identity, staging = stagingFolder, limit = configuration.inlineLimit, maxBytes = configuration.maxMessageBytes
+            opened = .success(try await peers.run {
+                try Self.open(upload, identity: identity, staging: staging, inlineLimit: limit, maxBytes: maxBytes)
+            })
+        } catch {
+            opened = .failure(error)
+        }
+        do {
+            try await remembered.value
         } catch MailboxStoreError.duplicate {
             logger.info("onion layer replayed", metadata: ["id": "\(layerID)"])
             return .error(code: .replayed, message: "this relay already handled message \(layerID)")
         }
         let (instruction, inner): (OnionInstruction, DepositUpload)
-        do {
-            let identity = identity, staging = stagingFolder, limit = configuration.inlineLimit, maxBytes = configuration.maxMessageBytes
-            (instruction, inner) = try await peers.run {
-                try Self.open(upload, identity: identity, staging: staging, inlineLimit: limit, maxBytes: maxBytes)
-            }
-        } catch {
-            return .error(code: .invalidMessage, message: "the onion layer does not open: \(error.localizedDescription)")
+        switch opened {
+        case .success(let result): (instruction, inner) = result
+        case .failure(let error): return .error(code: .invalidMessage, message: "the onion layer does not open: \(error.localizedDescription)")
         }
         guard instruction.address != own else {
             return .error(code: .invalidMessage, message: "the onion layer sends the message back to this relay (a loop)")

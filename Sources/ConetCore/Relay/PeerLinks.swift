@@ -28,9 +28,9 @@ final class PeerLinks: Sendable {
     private let store: any MailboxStore
     private let pool: NIOThreadPool
     private let idle = NIOLockedValueBox<[Address: [RelayClient]]>([:])
-    static let maxIdlePerPeer = 8
+    static let maxIdlePerPeer = 64
 
-    init(store: any MailboxStore, threads: Int = 16) {
+    init(store: any MailboxStore, threads: Int = 64) {
         self.store = store
         pool = NIOThreadPool(numberOfThreads: threads)
         pool.start()
