@@ -3,6 +3,14 @@ import Testing
 @testable import ConetCore
 
 @Suite struct MailboxStoreTests {
+    /// GRDB's pool picks synchronous=NORMAL for WAL mode; the store must end with FULL on the
+    /// connection that commits, or an answered deposit could be lost to a power cut.
+    @Test func commitsSyncTheWriteAheadLog() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("conet-store-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try SQLiteMailboxStore(folder: folder).synchronousSetting() == 2)
+    }
+
     func folder() -> URL {
         FileManager.default.temporaryDirectory.appendingPathComponent("conet-store-\(UUID().uuidString)")
     }

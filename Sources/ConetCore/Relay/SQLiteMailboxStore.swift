@@ -19,11 +19,12 @@ public final class SQLiteMailboxStore: MailboxStore, @unchecked Sendable {
         try AtomicFile.ensureFolder(folder.appendingPathComponent("bodies"))
         try AtomicFile.ensureFolder(folder.appendingPathComponent("tmp"))
         var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         configuration.busyMode = .timeout(10)
         pool = try DatabasePool(path: folder.appendingPathComponent("relay.sqlite").path, configuration: configuration)
+        // After the pool's own set-up, which chooses synchronous=NORMAL for WAL mode (durable only
+        // at checkpoints): FULL syncs the WAL at every commit, so an answered deposit survives a
+        // power loss. The pool has one writer connection, so this holds for every commit.
+        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: """
@@ -56,6 +57,11 @@ public final class SQLiteMailboxStore: MailboxStore, @unchecked Sendable {
         try migrator.migrate(pool)
         committer = GroupCommitter(pool: pool, bodies: folder.appendingPathComponent("bodies"))
         try removeOrphans()
+    }
+
+    /// The writer connection's `PRAGMA synchronous` (2 is FULL).
+    func synchronousSetting() throws -> Int {
+        try pool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     public func commit(_ deposit: Deposit, quota: MailboxQuota) async throws {
