@@ -138,13 +138,13 @@ public final class EnvelopeReader {
         do { (trailerPlaintext, tag) = try decryptor.pullTagged(current) } catch { throw EnvelopeError.chunkAltered(index: index) }
         guard tag == .final else { throw EnvelopeError.badChunkSequence("the trailer chunk is not tagged final") }
         let trailer = try EnvelopeTrailer(bytes: trailerPlaintext)
-        try decoding.flush()
+        try decoding.finish()
         try decoder.drain()
         let padding = try content.finish(paddingByteCount: trailer.paddingByteCount, sink: sink)
         guard UInt64(content.contentByteCount) == trailer.contentByteCount else {
             throw EnvelopeError.badPayload("\(content.contentByteCount) content bytes, but the trailer says \(trailer.contentByteCount)")
         }
-        try hashing.flush()
+        try hashing.finish()
         try hasher.drain()
         let digest = transcript.finalize(
             trailerFields: EnvelopeTrailer.signedFields(

@@ -132,7 +132,7 @@ public final class EnvelopeWriter {
             }
         }
         try seal(chunk, tag: .push)
-        try outgoing.flush()
+        try outgoing.finish()
         try worker.drain()
         let fields = EnvelopeTrailer.signedFields(
             paddingByteCount: UInt64(padding), contentByteCount: UInt64(contentByteCount), sender: sender.publicKey.address)

@@ -55,6 +55,7 @@ struct WorkBatcher<Item: Sendable> {
     let size: Int
     let body: @Sendable (Item) throws -> Void
     private var items: [Item] = []
+    private var submitted = false
 
     init(worker: SerialWorker, size: Int = 4, body: @escaping @Sendable (Item) throws -> Void) {
         self.worker = worker
@@ -67,13 +68,22 @@ struct WorkBatcher<Item: Sendable> {
         if items.count >= size { try flush() }
     }
 
-    /// Submits what is waiting; call before `worker.drain()`.
+    /// Submits what is waiting.
     mutating func flush() throws {
         guard !items.isEmpty else { return }
         let batch = items
         items.removeAll(keepingCapacity: true)
+        submitted = true
         try worker.submit { [body] in
             for item in batch { try body(item) }
         }
+    }
+
+    /// Handles what is waiting, then `worker.drain()` may follow. A small message that never
+    /// filled a batch is handled right here: waking a thread would cost more than the work.
+    mutating func finish() throws {
+        guard !submitted else { return try flush() }
+        for item in items { try body(item) }
+        items.removeAll()
     }
 }
