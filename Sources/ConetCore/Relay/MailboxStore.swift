@@ -70,6 +70,8 @@ public protocol MailboxStore: Sendable {
     /// its expiry: a replayed copy is never stored twice.
     func commit(_ deposit: Deposit, quota: MailboxQuota) async throws
     func list(mailbox: Address, limit: Int) async throws -> [MailboxEntry]
+    /// Whether `commit` already took this id for this mailbox (and it has not expired).
+    func hasSeen(id: [UInt8], mailbox: Address) async throws -> Bool
     func body(id: [UInt8], mailbox: Address) async throws -> StoredBody?
     /// Deletes an acknowledged message; false if it was not there.
     func delete(id: [UInt8], mailbox: Address) async throws -> Bool

@@ -8,12 +8,34 @@ extension RelaySession {
     func route(_ upload: DepositUpload, header: EnvelopeHeader, expires: Date) async throws -> RelayMessage {
         let own = identity.publicKey.address
         let layerID = Hex.encode(header.messageID)
-        // The id is made durable while the layer is opened; nothing is passed on before both.
+        // A replay is refused before any work: in memory for this process, in the store for
+        // what came before a restart. The id is then made durable while the layer is opened and
+        // passed on; the answer upstream waits for it, so a receipt never outruns the record.
+        guard replays.claim(header.messageID, mailbox: own, expires: expires) else {
+            logger.info("onion layer replayed", metadata: ["id": "\(layerID)"])
+            return .error(code: .replayed, message: "this relay already handled message \(layerID)")
+        }
+        if try await store.hasSeen(id: header.messageID, mailbox: own) {
+            logger.info("onion layer replayed", metadata: ["id": "\(layerID)"])
+            return .error(code: .replayed, message: "this relay already handled message \(layerID)")
+        }
         let store = store, quota = configuration.quota
         let remembered = Task {
             try await store.commit(
                 Deposit(id: header.messageID, mailbox: own, size: 0, received: Date(), expires: expires, body: .forwarded), quota: quota)
         }
+        let answer = try await pass(upload, layerID: layerID)
+        do {
+            try await remembered.value
+        } catch MailboxStoreError.duplicate {
+            // Another process on the same store took it first; this copy was handled anyway.
+        }
+        return answer
+    }
+
+    /// Opens the layer and acts on its instruction.
+    private func pass(_ upload: DepositUpload, layerID: String) async throws -> RelayMessage {
+        let own = identity.publicKey.address
         let opened: Result<(OnionInstruction, DepositUpload), Error>
         do {
             let identity = identity, staging = stagingFolder, limit = configuration.inlineLimit, maxBytes = configuration.maxMessageBytes
@@ -22,12 +44,6 @@ extension RelaySession {
             })
         } catch {
             opened = .failure(error)
-        }
-        do {
-            try await remembered.value
-        } catch MailboxStoreError.duplicate {
-            logger.info("onion layer replayed", metadata: ["id": "\(layerID)"])
-            return .error(code: .replayed, message: "this relay already handled message \(layerID)")
         }
         let (instruction, inner): (OnionInstruction, DepositUpload)
         switch opened {

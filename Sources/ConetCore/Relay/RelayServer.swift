@@ -17,6 +17,7 @@ public final class RelayServer: Sendable {
     private let serverChannel: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
     private let connections: ConnectionTable
     private let peers: PeerLinks
+    private let replays = ReplayGuard()
     /// The address and port actually bound (port 0 asks the system for one).
     public let host: String
     public let port: Int
@@ -131,7 +132,7 @@ public final class RelayServer: Sendable {
         sessionLogger[metadataKey: "peer"] = "\(peer)"
         let session = RelaySession(
             identity: identity, configuration: configuration, store: store, stagingFolder: stagingFolder, hub: hub,
-            status: status, logger: sessionLogger, peers: peers)
+            status: status, logger: sessionLogger, peers: peers, replays: replays)
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var iterator = inbound.makeAsyncIterator()

@@ -14,6 +14,7 @@ struct RelaySession {
     let status: @Sendable () -> [UInt8]
     let logger: Logger
     let peers: PeerLinks
+    let replays: ReplayGuard
 
     typealias Inbound = NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
 

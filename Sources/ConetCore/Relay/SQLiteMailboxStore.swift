@@ -68,6 +68,14 @@ public final class SQLiteMailboxStore: MailboxStore, @unchecked Sendable {
         try await committer.commit(deposit, quota: quota)
     }
 
+    public func hasSeen(id: [UInt8], mailbox: Address) async throws -> Bool {
+        try await pool.read { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM seen WHERE mailbox = ? AND id = ? AND expires > ?",
+                arguments: [Data(mailbox.bytes), Data(id), Int64(Date().timeIntervalSince1970)]) ?? false
+        }
+    }
+
     public func list(mailbox: Address, limit: Int) async throws -> [MailboxEntry] {
         try await pool.read { db in
             try Row.fetchAll(
