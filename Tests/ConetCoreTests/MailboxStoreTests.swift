@@ -5,6 +5,33 @@ import Testing
 @Suite struct MailboxStoreTests {
     /// GRDB's pool picks synchronous=NORMAL for WAL mode; the store must end with FULL on the
     /// connection that commits, or an answered deposit could be lost to a power cut.
+    /// Ids stay seen after the message is gone (acknowledged), until they expire, so a relay
+    /// restarted on the same data still refuses replays.
+    @Test func seenIdsOutliveTheirMessagesUntilExpiry() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("conet-store-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let mailbox = PrivateKey.generate().publicKey.address
+        let quota = MailboxQuota(maxBytes: 1 << 20, maxCount: 100)
+        let (stored, forwarded, stale) = (SecureRandom.bytes(16), SecureRandom.bytes(16), SecureRandom.bytes(16))
+        do {
+            let store = try SQLiteMailboxStore(folder: folder)
+            let later = Date().addingTimeInterval(3600)
+            try await store.commit(Deposit(id: stored, mailbox: mailbox, size: 3, received: Date(), expires: later, body: .inline([1, 2, 3])), quota: quota)
+            try await store.commit(Deposit(id: forwarded, mailbox: mailbox, size: 0, received: Date(), expires: later, body: .forwarded), quota: quota)
+            try await store.commit(Deposit(id: stale, mailbox: mailbox, size: 0, received: Date(), expires: Date().addingTimeInterval(-1), body: .forwarded), quota: quota)
+            #expect(try await store.delete(id: stored, mailbox: mailbox))
+            await #expect(throws: MailboxStoreError.duplicate) {
+                try await store.commit(Deposit(id: forwarded, mailbox: mailbox, size: 0, received: Date(), expires: later, body: .forwarded), quota: quota)
+            }
+        }
+        let reopened = try SQLiteMailboxStore(folder: folder)
+        #expect(try await reopened.hasSeen(id: stored, mailbox: mailbox))
+        #expect(try await reopened.hasSeen(id: forwarded, mailbox: mailbox))
+        #expect(try await !reopened.hasSeen(id: stale, mailbox: mailbox))
+        #expect(try await !reopened.hasSeen(id: stored, mailbox: PrivateKey.generate().publicKey.address))
+        #expect(try await reopened.list(mailbox: mailbox, limit: 10).isEmpty)
+    }
+
     @Test func commitsSyncTheWriteAheadLog() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("conet-store-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }

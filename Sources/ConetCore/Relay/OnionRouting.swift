@@ -8,33 +8,29 @@ extension RelaySession {
     func route(_ upload: DepositUpload, header: EnvelopeHeader, expires: Date) async throws -> RelayMessage {
         let own = identity.publicKey.address
         let layerID = Hex.encode(header.messageID)
-        // A replay is refused before any work: in memory for this process, in the store for
-        // what came before a restart. The id is then made durable while the layer is opened and
-        // passed on; the answer upstream waits for it, so a receipt never outruns the record.
+        // A replay is refused before anything is passed on: in memory for this process, in the
+        // store (read while the layer is opened) for what came before a restart.
         guard replays.claim(header.messageID, mailbox: own, expires: expires) else {
             logger.info("onion layer replayed", metadata: ["id": "\(layerID)"])
             return .error(code: .replayed, message: "this relay already handled message \(layerID)")
         }
-        if try await store.hasSeen(id: header.messageID, mailbox: own) {
+        let store = store
+        let seenBefore = Task { try await store.hasSeen(id: header.messageID, mailbox: own) }
+        let layer = Deposit(id: header.messageID, mailbox: own, size: 0, received: Date(), expires: expires, body: .forwarded)
+        return try await pass(upload, layerID: layerID, layer: layer) {
+            guard try await seenBefore.value else { return nil }
             logger.info("onion layer replayed", metadata: ["id": "\(layerID)"])
             return .error(code: .replayed, message: "this relay already handled message \(layerID)")
         }
-        let store = store, quota = configuration.quota
-        let remembered = Task {
-            try await store.commit(
-                Deposit(id: header.messageID, mailbox: own, size: 0, received: Date(), expires: expires, body: .forwarded), quota: quota)
-        }
-        let answer = try await pass(upload, layerID: layerID)
-        do {
-            try await remembered.value
-        } catch MailboxStoreError.duplicate {
-            // Another process on the same store took it first; this copy was handled anyway.
-        }
-        return answer
     }
 
     /// Opens the layer and acts on its instruction.
-    private func pass(_ upload: DepositUpload, layerID: String) async throws -> RelayMessage {
+    /// - Parameters:
+    ///   - layer: the record that remembers a forwarded layer's id.
+    ///   - refusal: asked once the layer is open, before anything is passed on.
+    private func pass(
+        _ upload: DepositUpload, layerID: String, layer: Deposit, refusal: () async throws -> RelayMessage?
+    ) async throws -> RelayMessage {
         let own = identity.publicKey.address
         let opened: Result<(OnionInstruction, DepositUpload), Error>
         do {
@@ -45,6 +41,7 @@ extension RelaySession {
         } catch {
             opened = .failure(error)
         }
+        if let refused = try await refusal() { return refused }
         let (instruction, inner): (OnionInstruction, DepositUpload)
         switch opened {
         case .success(let result): (instruction, inner) = result
@@ -61,6 +58,11 @@ extension RelaySession {
             logger.info("onion delivered", metadata: ["layer": "\(layerID)", "mailbox": "\(instruction.address)", "id": "\(Hex.encode(id))", "bytes": "\(inner.size)"])
             return .receipt(DeliveryReceipt(messageID: id, relay: identity).encoded)
         case .forward:
+            // Written in the background: the in-memory guard refuses replays meanwhile, and a
+            // replay after a crash that lost it still meets the mailbox relay, which refuses a
+            // message id it stored (the deposit case needs no record of its own for that reason).
+            let store = store, quota = configuration.quota
+            Task { try? await store.commit(layer, quota: quota) }
             do {
                 let receipt = try await peers.forward({ try inner.source() }, to: instruction.address)
                 logger.info("onion forwarded", metadata: ["layer": "\(layerID)", "next": "\(instruction.address)", "bytes": "\(inner.size)"])

@@ -28,6 +28,9 @@ final class PeerLinks: Sendable {
     private let store: any MailboxStore
     private let pool: NIOThreadPool
     private let idle = NIOLockedValueBox<[Address: [RelayClient]]>([:])
+    /// Endpoints from verified cards, kept for a minute: a forward should not wait on the store.
+    private let endpoints = NIOLockedValueBox<[Address: (RelayEndpoint, Date)]>([:])
+    static let endpointLifetime: TimeInterval = 60
     static let maxIdlePerPeer = 64
 
     init(store: any MailboxStore, threads: Int = 64) {
@@ -49,15 +52,7 @@ final class PeerLinks: Sendable {
 
     /// Passes `layer` to the relay whose wallet is `address`; returns its answer's receipt.
     func forward(_ layer: @escaping @Sendable () throws -> ByteSource, to address: Address) async throws(Failure) -> [UInt8] {
-        let endpoint: RelayEndpoint
-        do {
-            guard let json = try await store.card(address: address) else { throw Failure.unknown }
-            let card = try Card(json: Data(json))
-            try card.verify()
-            endpoint = try RelayEndpoint(card: card)
-        } catch {
-            throw .unknown
-        }
+        let endpoint = try await self.endpoint(of: address)
         do {
             return try await run { [self] in
                 let reused = take(address)
@@ -78,6 +73,24 @@ final class PeerLinks: Sendable {
             throw .unreachable(why.contains("cannot connect") ? "connection refused or timed out" : "the connection failed")
         } catch {
             throw .unreachable("the session failed")
+        }
+    }
+
+    /// The endpoint of the relay `address`, from its verified card.
+    private func endpoint(of address: Address) async throws(Failure) -> RelayEndpoint {
+        let now = Date()
+        if let (endpoint, fetched) = endpoints.withLockedValue({ $0[address] }), now.timeIntervalSince(fetched) < Self.endpointLifetime {
+            return endpoint
+        }
+        do {
+            guard let json = try await store.card(address: address) else { throw Failure.unknown }
+            let card = try Card(json: Data(json))
+            try card.verify()
+            let endpoint = try RelayEndpoint(card: card)
+            endpoints.withLockedValue { $0[address] = (endpoint, now) }
+            return endpoint
+        } catch {
+            throw .unknown
         }
     }
 
