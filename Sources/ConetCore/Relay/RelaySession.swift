@@ -18,10 +18,15 @@ struct RelaySession {
 
     typealias Inbound = NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
 
-    /// Serialises writes: answers from the request loop and pushes from a subscription.
+    /// Serialises writes: answers from the request loop and pushes from a subscription. Records
+    /// are numbered when sealed, so they must reach the socket in sealing order: a send that
+    /// finds another one writing leaves its record in the queue that one drains, instead of
+    /// awaiting a write of its own (actor re-entrancy would let a later record overtake it).
     actor Writer {
         let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
         let cipher: RecordCipher
+        private var queued: [ByteBuffer] = []
+        private var writing = false
 
         init(outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, cipher: RecordCipher) {
             self.outbound = outbound
@@ -29,7 +34,15 @@ struct RelaySession {
         }
 
         func send(_ message: RelayMessage) async throws {
-            try await outbound.write(ByteBuffer(bytes: cipher.seal(message.encoded)))
+            queued.append(ByteBuffer(bytes: cipher.seal(message.encoded)))
+            guard !writing else { return }
+            writing = true
+            defer { writing = false }
+            while !queued.isEmpty {
+                let batch = queued
+                queued.removeAll()
+                try await outbound.write(contentsOf: batch)
+            }
         }
     }
 
