@@ -1,9 +1,10 @@
 import Foundation
 import NIOConcurrencyHelpers
 
-/// The message ids this relay process has taken on, in memory: a second copy is refused at once,
-/// before any disk write, even while the first copy's id is still being made durable. The
-/// store's `seen` table covers what came before a restart.
+/// The message ids this relay process has taken on lately, in memory: a second copy is refused at
+/// once, before any disk write, even while the first copy's id is still being written to the
+/// store. The store's `seen` table, read for every layer, covers the rest; so an id is kept here
+/// only for `window`, which bounds the memory to the ids of that window.
 final class ReplayGuard: Sendable {
     private struct State {
         var expiries: [[UInt8]: Date] = [:]
@@ -13,6 +14,8 @@ final class ReplayGuard: Sendable {
     private let state = NIOLockedValueBox(State())
     /// Above this many ids, expired ones are dropped (at most once a minute).
     static let pruneAbove = 100_000
+    /// Long enough for any background write of an id to have reached the store.
+    static let window: TimeInterval = 600
 
     /// Takes `id` (of mailbox `mailbox`) until `expires`; false if it was already taken.
     func claim(_ id: [UInt8], mailbox: Address, expires: Date) -> Bool {
@@ -24,7 +27,7 @@ final class ReplayGuard: Sendable {
                 state.nextPrune = now.addingTimeInterval(60)
             }
             if let known = state.expiries[key], known > now { return false }
-            state.expiries[key] = expires
+            state.expiries[key] = min(expires, now.addingTimeInterval(Self.window))
             return true
         }
     }
