@@ -9,12 +9,14 @@ import Testing
     final class Tcpdump {
         let process = Process()
         let log: URL
+        let file: URL
 
         init(port: Int, file: URL, home: URL) throws {
+            self.file = file
             log = home.appendingPathComponent("tcpdump.log")
             _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["tcpdump", "-i", "lo", "-U", "-n", "-w", file.path, "tcp port \(port)"]
+            process.arguments = ["tcpdump", "-i", "lo", "--immediate-mode", "-U", "-n", "-w", file.path, "tcp port \(port)"]
             process.standardError = try FileHandle(forWritingTo: log)
             process.standardOutput = FileHandle.nullDevice
             try process.run()
@@ -25,11 +27,19 @@ import Testing
             }
         }
 
-        /// With -U every packet is in the file as soon as it is captured, so SIGKILL loses nothing;
-        /// it is used because a child of the test runner inherits a mask that blocks SIGINT and SIGTERM.
+        /// With --immediate-mode and -U every packet is written as soon as it is captured; once the
+        /// file has stopped growing, SIGKILL loses nothing. (SIGKILL because a child of the test
+        /// runner inherits a mask that blocks SIGINT and SIGTERM.)
         func stop() {
             guard process.isRunning else { return }
-            usleep(300_000)  // let the last segments reach the capture
+            var size = -1, steady = 0
+            let deadline = Date().addingTimeInterval(10)
+            while steady < 3 && Date() < deadline {
+                usleep(200_000)
+                let now = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
+                steady = now == size && now > 24 ? steady + 1 : 0
+                size = now
+            }
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
