@@ -146,10 +146,7 @@ struct Send: ParsableCommand {
 
             if let client {
                 // A relay that wants stamps on anonymous deposits says so in its status.
-                if let status = try? JSONSerialization.jsonObject(with: Data(client.status())) as? [String: Any],
-                   let bits = status["stampBits"] as? Int, (1...Stamp.maxBits).contains(bits) {
-                    options.stampBits = bits
-                }
+                options.stampBits = RelayTargets.stampBits(of: client)
                 let (_, key) = try store.unlock(senderName, passwords: passwords)
                 let (summary, mailboxes) = try deposit(source, to: recipients, through: client, key: key, options: options)
                 try print(report(summary, key: key, output: nil), relay: client.endpoint.description, mailboxes: mailboxes)

@@ -7,7 +7,8 @@ import Foundation
 extension Send {
     func sendThroughPath() throws {
         let store = WalletStore.current
-        let entry = try RelayClient(endpoint: RelayTargets.endpoint(via[0]))
+        let targets = try via.map(RelayTargets.target)
+        let entry = try RelayClient(endpoint: targets[0].endpoint)
         // Recipients come from contacts or card files, never from a look-up on the entry relay,
         // which must not learn whom the message is for.
         let resolved = try to.map { try Recipients.resolve($0, store: store, relay: nil, now: Date()) }
@@ -25,16 +26,15 @@ extension Send {
         // The relays' keys: the entry's from its handshake; the others' from card files, from
         // contacts, or else from the entry relay, which holds a verified card for every relay it
         // forwards to (that look-up shows the entry relay which relays the path uses).
-        try OnionWriter.check(path: [entry.endpoint.address] + via.dropFirst().map { try RelayTargets.endpoint($0).address } + [mailboxAddress])
+        try OnionWriter.check(path: targets.map(\.endpoint.address) + [mailboxAddress])
         var path = [entry.keys.relayKey]
-        for spec in via.dropFirst() { path.append(try relayKey(spec, store: store, through: entry)) }
+        for target in targets.dropFirst() {
+            path.append(try target.card?.publicKey ?? relayKey(target.endpoint.address, store: store, through: entry))
+        }
         path.append(try relayKey(mailboxAddress, store: store, through: entry))
 
         var options = try envelopeOptions()
-        if let status = try? JSONSerialization.jsonObject(with: Data(entry.status())) as? [String: Any],
-           let bits = status["stampBits"] as? Int, (1...Stamp.maxBits).contains(bits) {
-            options.stampBits = bits
-        }
+        options.stampBits = RelayTargets.stampBits(of: entry)
         let senderName = try store.resolveName(from)
         let (_, key) = try store.unlock(senderName, passwords: passwords)
         let source = ReadAheadSource(try EnvelopeInput.descriptorSource(file))
@@ -85,15 +85,6 @@ extension Send {
                 signature: "0x" + Hex.encode(receipt.signature.bytes), verified: true)
         }
         try print(report, relay: entry.endpoint.description, mailboxes: mailboxes.map(\.checksummed))
-    }
-
-    /// A relay's wallet key: from a relay card file, or as for an address.
-    private func relayKey(_ spec: String, store: WalletStore, through entry: RelayClient) throws -> PublicKey {
-        if let endpoint = try? RelayEndpoint(spec) { return try relayKey(endpoint.address, store: store, through: entry) }
-        let endpoint = try RelayTargets.endpoint(spec)
-        let card = try Card(json: Input.read(spec, limit: Card.maxSize, what: "relay card"))
-        guard card.address == endpoint.address else { throw RelayError.badRelayAddress(spec) }
-        return card.publicKey
     }
 
     /// A relay's wallet key from its card in the contacts, else looked up on the entry relay.

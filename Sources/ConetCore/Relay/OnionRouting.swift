@@ -10,17 +10,16 @@ extension RelaySession {
         let layerID = Hex.encode(header.messageID)
         // A replay is refused before anything is passed on: in memory for this process, in the
         // store (read while the layer is opened) for what came before a restart.
-        guard replays.claim(header.messageID, mailbox: own, expires: expires) else {
+        let replayed: () -> RelayMessage = { [logger] in
             logger.info("onion layer replayed", metadata: ["id": "\(layerID)"])
             return .error(code: .replayed, message: "this relay already handled message \(layerID)")
         }
+        guard replays.claim(header.messageID, mailbox: own, expires: expires) else { return replayed() }
         let store = store
         let seenBefore = Task { try await store.hasSeen(id: header.messageID, mailbox: own) }
         let layer = Deposit(id: header.messageID, mailbox: own, size: 0, received: Date(), expires: expires, body: .forwarded)
         return try await pass(upload, layerID: layerID, layer: layer) {
-            guard try await seenBefore.value else { return nil }
-            logger.info("onion layer replayed", metadata: ["id": "\(layerID)"])
-            return .error(code: .replayed, message: "this relay already handled message \(layerID)")
+            try await seenBefore.value ? replayed() : nil
         }
     }
 

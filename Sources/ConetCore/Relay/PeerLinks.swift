@@ -63,8 +63,6 @@ final class PeerLinks: Sendable {
                     return try send(layer(), through: RelayClient(endpoint: endpoint, timeout: 30), address: address)
                 }
             }
-        } catch let error as Failure {
-            throw error
         } catch RelayError.wrongRelay(_, _) {
             throw .unauthenticated
         } catch RelayError.refused(let code, let message) {

@@ -16,10 +16,8 @@ public enum SessionKeyLog {
         public let relayToClient: SecretBytes
     }
 
-    /// The key log file named by the environment, if any.
-    public static var path: String? {
-        ProcessInfo.processInfo.environment[environmentVariable].flatMap { $0.isEmpty ? nil : $0 }
-    }
+    /// The key log file named by the environment, if any (read once: sessions ask every time).
+    public static let path: String? = ProcessInfo.processInfo.environment[environmentVariable].flatMap { $0.isEmpty ? nil : $0 }
 
     /// Appends `keys` to the key log when `CONET_KEYLOG` is set; one `write` per line, so lines
     /// from concurrent sessions and processes do not interleave. Failures are ignored: the log
