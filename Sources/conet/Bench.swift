@@ -12,7 +12,8 @@ struct Bench: ParsableCommand {
             timed as a direct call into libsecp256k1 or libsodium: 'ratio' is conet's rate over the \
             direct rate (1.0 means the Swift layer costs nothing). The relay suite starts a relay in \
             this process on 127.0.0.1 (a free port) with its store in a temporary folder, removed \
-            afterwards; its deposits are durable (fsynced) as in 'conet relay'.
+            afterwards; its deposits are durable (fsynced) as in 'conet relay'. The onion suite starts \
+            three such relays and sends 1 KiB messages over paths of 1 (a direct deposit), 2 and 3 of them.
 
             --compare OLD.json matches figures by suite and name and prints each one's change; a rate \
             that fell, or a latency (unit µs) that rose, by more than --tolerance is a regression.
@@ -24,13 +25,13 @@ struct Bench: ParsableCommand {
 
             EXIT STATUS: 0 done (and no regression); 1 --compare found a regression; 2 an empty --input or \
             an OLD.json that is not a report; 4 --input or OLD.json does not exist; 5 any other failure \
-            (the relay suite could not start, a file could not be read); 64 unknown suite, bad \
+            (a relay could not start, a file could not be read); 64 unknown suite, bad \
             --seconds or --tolerance.
 
-            ENVIRONMENT: TMPDIR (default /tmp) for the relay suite's store.
+            ENVIRONMENT: TMPDIR (default /tmp) for the relay and onion suites' stores.
 
-            FILES: the relay suite writes a temporary store (conet-bench-UUID under $TMPDIR) and \
-            removes it when done; --input and OLD.json are only read.
+            FILES: the relay and onion suites write temporary stores (conet-bench-UUID under $TMPDIR) and \
+            remove them when done; --input and OLD.json are only read.
 
             EXAMPLES:
               conet bench

@@ -37,16 +37,17 @@ import Testing
         #expect(result.stderr.contains("unknown suite"))
     }
 
-    @Test func relaySuiteMeasuresDurableDepositsFetchesAndLatency() throws {
+    @Test func relayAndOnionSuitesMeasureDurableDepositsFetchesPathsAndLatency() throws {
         let conet = try ConetProcess()
         defer { conet.cleanUp() }
-        let result = try conet.run(["bench", "relay", "--seconds", "0.05", "--json"])
+        let result = try conet.run(["bench", "relay", "onion", "--seconds", "0.05", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let results = try #require(try result.json()["results"] as? [[String: Any]])
         var figures: [String: Double] = [:]
         for figure in results {
-            #expect(figure["suite"] as? String == "relay")
-            figures[figure["name"] as? String ?? "?"] = figure["median"] as? Double
+            let name = figure["name"] as? String ?? "?"
+            #expect(figure["suite"] as? String == (name.hasPrefix("path of") ? "onion" : "relay"))
+            figures[name] = figure["median"] as? Double
         }
         #expect(Set(figures.keys) == [
             "deposit 1 KiB, 1 client", "deposit 1 KiB, 32 clients", "deposit latency p50, 1 KiB, 32 clients",

@@ -5,7 +5,7 @@ internal import CSodium
 /// The benchmark suites. Each primitive is also timed as a direct call into its C library, so the
 /// printed ratio is the cost of conet's Swift layer.
 public enum BenchSuites {
-    public static let all = ["keys", "hash", "aead", "zstd", "envelope", "relay"]
+    public static let all = ["keys", "hash", "aead", "zstd", "envelope", "relay", "onion"]
 
     /// Runs one suite. `corpus` replaces the built-in mixed corpus of the zstd suite.
     public static func run(_ suite: String, stopwatch: Stopwatch, corpus: [UInt8]? = nil) throws -> [BenchFigure] {
@@ -16,6 +16,7 @@ public enum BenchSuites {
         case "zstd": return try zstd(stopwatch, corpus: corpus ?? BenchCorpus.mixed(count: 8 << 20))
         case "envelope": return try envelope(stopwatch)
         case "relay": return try relay(stopwatch)
+        case "onion": return try onion(stopwatch)
         default: throw CryptoError.unsupportedParameter("unknown benchmark suite '\(suite)' (known: \(all.joined(separator: ", ")))")
         }
     }

@@ -55,15 +55,16 @@ extension BenchSuites {
         }
         figures.append(BenchFigure(suite: "relay", name: "deposit 64 MiB", unit: "MB/s", values: deposits))
         figures.append(BenchFigure(suite: "relay", name: "fetch 64 MiB", unit: "MB/s", values: fetches))
-        return figures + (try onion(watch, mailboxRelay: relay, recipient: owner.publicKey))
+        return figures
     }
 
-    /// Onion paths of 1 (a direct deposit), 2 and 3 relays, all in this process: 1 KiB messages
-    /// with 32 clients, and the latency of one client (whose growth is the cost of a hop).
+    /// The onion suite: paths of 1 (a direct deposit), 2 and 3 relays, all in this process: 1 KiB
+    /// messages with 32 clients, and the latency of one client (whose growth is the cost of a hop).
     /// Onions are built before timing, so the figures are the relays' work.
-    static func onion(_ watch: Stopwatch, mailboxRelay: BenchRelay, recipient: PublicKey) throws -> [BenchFigure] {
-        let middle = try BenchRelay(), entry = try BenchRelay()
-        defer { middle.stop(); entry.stop() }
+    static func onion(_ watch: Stopwatch) throws -> [BenchFigure] {
+        let mailboxRelay = try BenchRelay(), middle = try BenchRelay(), entry = try BenchRelay()
+        defer { mailboxRelay.stop(); middle.stop(); entry.stop() }
+        let recipient = PrivateKey.generate().publicKey
         try middle.add(peer: mailboxRelay)
         try entry.add(peer: middle)
         let message = try BenchRelay.envelope(byteCount: 1024, to: recipient)
@@ -86,11 +87,11 @@ extension BenchSuites {
             let single = try RelayClient(endpoint: path[0].endpoint)
             let latency = try watch.concurrentRuns(workers: 1) { _ in try send(single) }
             figures.append(BenchFigure(
-                suite: "relay", name: "path of \(count) relay(s), 1 KiB, latency p50, 1 client", unit: "µs",
+                suite: "onion", name: "path of \(count) relay(s), 1 KiB, latency p50, 1 client", unit: "µs",
                 values: latency.map { $0.latencies.isEmpty ? 0 : $0.latencies[$0.latencies.count / 2] * 1e6 }))
             let clients = try (0..<32).map { _ in try RelayClient(endpoint: path[0].endpoint) }
             let rates = try watch.concurrentRuns(workers: clients.count) { worker in try send(clients[worker]) }
-            figures.append(BenchFigure(suite: "relay", name: "path of \(count) relay(s), 1 KiB, 32 clients", unit: "ops/s", values: rates.map(\.rate)))
+            figures.append(BenchFigure(suite: "onion", name: "path of \(count) relay(s), 1 KiB, 32 clients", unit: "ops/s", values: rates.map(\.rate)))
         }
         return figures
     }
