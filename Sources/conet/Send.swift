@@ -188,7 +188,7 @@ struct Send: ParsableCommand {
             if let armorWriter { try armorWriter.write(bytes) } else { try output(bytes) }
         }
         while true {
-            let block = try source.read(upTo: 256 * 1024)
+            let block = try source.read(upTo: ReadAheadSource.defaultBlockSize)
             if block.isEmpty { break }
             try writer.write(block)
         }

@@ -28,7 +28,7 @@ public final class EnvelopeWriter {
     private var dataChunkCount = 0
     private var envelopeByteCount = 0
     private var finished = false
-    private var outgoing: WorkBatcher<[UInt8]>
+    private var outgoing: WorkBatcher<SealedChunk>
 
     /// Starts a message from `sender` to `recipients` and writes its header to `output`.
     /// - Throws: `EnvelopeError.invalidOptions` for no recipients, too many, or bad option values.
@@ -67,7 +67,9 @@ public final class EnvelopeWriter {
         self.sender = sender
         self.options = options
         self.output = output
-        outgoing = WorkBatcher(worker: worker) { [transcript] bytes in
+        // The worker also makes each chunk's final bytes: that copy is off the encrypting thread.
+        outgoing = WorkBatcher(worker: worker) { [transcript] chunk in
+            let bytes = chunk.bytes
             transcript.update(bytes)
             try output(bytes)
         }
@@ -96,7 +98,7 @@ public final class EnvelopeWriter {
         stream = try SecretStreamEncryptor(
             key: EnvelopeKeys.payloadKey(fileKey: fileKey, messageID: messageID), header: streamHeader)
         chunk.reserveCapacity(chunkSize)
-        try hashAndOutput(header.bytes)
+        try hashAndOutput(SealedChunk(bytes: header.bytes), byteCount: header.bytes.count)
         if case .none = options.compression { try begin(.raw) }
         if case .zstd = options.compression { try begin(.zstd) }
     }
@@ -208,12 +210,12 @@ public final class EnvelopeWriter {
 
     private func seal(_ plaintext: some ContiguousBytes, tag: SecretStreamTag) throws {
         dataChunkCount += 1
-        try hashAndOutput(stream.push(plaintext, tag: tag))
+        try hashAndOutput(stream.pushDeferred(plaintext, tag: tag), byteCount: plaintext.withUnsafeBytes(\.count) + SecretStreamEncryptor.chunkOverhead)
     }
 
     /// Hands signed bytes (the header, then each data chunk) to the worker, in order.
-    private func hashAndOutput(_ bytes: [UInt8]) throws {
-        envelopeByteCount += bytes.count
-        try outgoing.add(bytes)
+    private func hashAndOutput(_ chunk: SealedChunk, byteCount: Int) throws {
+        envelopeByteCount += byteCount
+        try outgoing.add(chunk)
     }
 }

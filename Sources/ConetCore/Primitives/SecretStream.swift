@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 internal import CSodium
 
@@ -22,8 +23,11 @@ public final class SecretStreamEncryptor {
     /// Bytes each chunk grows by (tag byte and MAC).
     public static let chunkOverhead = 17
 
-    private let state: UnsafeMutablePointer<crypto_secretstream_xchacha20poly1305_state>
+    let state: UnsafeMutablePointer<crypto_secretstream_xchacha20poly1305_state>
     private var finished = false
+    /// Whether large aligned chunks may take the fused path (`SecretStreamChunk`); tests turn it
+    /// off to compare against libsodium alone.
+    var usesFusedCipher = true
     /// The header to send first; it carries the stream's random nonce.
     public let header: [UInt8]
 
@@ -66,11 +70,21 @@ public final class SecretStreamEncryptor {
     public func push(
         _ message: some ContiguousBytes, associatedData: some ContiguousBytes = [UInt8](), tag: SecretStreamTag
     ) -> [UInt8] {
+        pushDeferred(message, associatedData: associatedData, tag: tag).bytes
+    }
+
+    /// `push`, leaving the last copy into the chunk's bytes to whoever reads `SealedChunk.bytes`.
+    public func pushDeferred(
+        _ message: some ContiguousBytes, associatedData: some ContiguousBytes = [UInt8](), tag: SecretStreamTag
+    ) -> SealedChunk {
         precondition(!finished, "SecretStreamEncryptor.push after the final chunk")
         precondition(tag != .rekey, "conet never rekeys a secret stream")
         finished = tag == .final
+        if usesFusedCipher, let sealed = SecretStreamChunk.seal(message, associatedData: associatedData, tag: tag, state: state) {
+            return sealed
+        }
         let tag = tag.rawValue
-        return message.withUnsafeBytes { message in
+        return SealedChunk(bytes: message.withUnsafeBytes { message in
             associatedData.withUnsafeBytes { ad in
                 [UInt8](unsafeUninitializedCapacity: message.count + Self.chunkOverhead) { out, written in
                     var length: UInt64 = 0
@@ -81,7 +95,7 @@ public final class SecretStreamEncryptor {
                     written = Int(length)
                 }
             }
-        }
+        })
     }
 }
 

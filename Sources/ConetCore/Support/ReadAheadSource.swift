@@ -11,10 +11,15 @@ public final class ReadAheadSource: ByteSource, @unchecked Sendable {
     private var ended = false
     private var failure: (any Error)?
     private var stopped = false
+    private var readerWaiting = false
+    private var consumerWaiting = false
     private var current: [UInt8] = []
     private var offset = 0
 
-    public init(_ base: ByteSource, blockSize: Int = 256 * 1024, depth: Int = 4) {
+    /// Large enough that the threads hand over a block about a thousand times per GiB.
+    public static let defaultBlockSize = 1 << 19
+
+    public init(_ base: ByteSource, blockSize: Int = ReadAheadSource.defaultBlockSize, depth: Int = 2) {
         self.base = base
         self.blockSize = blockSize
         self.depth = depth
@@ -33,7 +38,11 @@ public final class ReadAheadSource: ByteSource, @unchecked Sendable {
     public func read(upTo count: Int) throws -> [UInt8] {
         if offset == current.count {
             condition.lock()
-            while blocks.isEmpty && !ended { condition.wait() }
+            while blocks.isEmpty && !ended {
+                consumerWaiting = true
+                condition.wait()
+                consumerWaiting = false
+            }
             if blocks.isEmpty {
                 defer { condition.unlock() }
                 if let failure { throw failure }
@@ -41,7 +50,9 @@ public final class ReadAheadSource: ByteSource, @unchecked Sendable {
             }
             current = blocks.removeFirst()
             offset = 0
-            condition.broadcast()
+            // The reader is woken once half the queue is free, not for every block: each
+            // wake-up is a context switch on both sides.
+            if readerWaiting && blocks.count <= depth / 2 { condition.broadcast() }
             condition.unlock()
         }
         // Hand over a whole block when asked for at least that much: no copy.
@@ -57,7 +68,13 @@ public final class ReadAheadSource: ByteSource, @unchecked Sendable {
     private func fill() {
         while true {
             condition.lock()
-            while blocks.count >= depth && !stopped { condition.wait() }
+            if blocks.count >= depth {
+                while blocks.count > depth / 2 && !stopped {
+                    readerWaiting = true
+                    condition.wait()
+                    readerWaiting = false
+                }
+            }
             let stop = stopped
             condition.unlock()
             if stop { return }
@@ -68,7 +85,7 @@ public final class ReadAheadSource: ByteSource, @unchecked Sendable {
             if let error { failure = error; ended = true }
             else if block.isEmpty { ended = true }
             else { blocks.append(block) }
-            condition.broadcast()
+            if consumerWaiting || ended { condition.broadcast() }
             let done = ended
             condition.unlock()
             if done { return }

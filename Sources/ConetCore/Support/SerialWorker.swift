@@ -12,7 +12,7 @@ final class SerialWorker: @unchecked Sendable {
     private let lock = NSLock()
     private var failure: (any Error)?
 
-    init(depth: Int = 8) {
+    init(depth: Int = 2) {
         slots = DispatchSemaphore(value: depth)
     }
 
@@ -57,7 +57,7 @@ struct WorkBatcher<Item: Sendable> {
     private var items: [Item] = []
     private var submitted = false
 
-    init(worker: SerialWorker, size: Int = 4, body: @escaping @Sendable (Item) throws -> Void) {
+    init(worker: SerialWorker, size: Int = 8, body: @escaping @Sendable (Item) throws -> Void) {
         self.worker = worker
         self.size = size
         self.body = body

@@ -1,0 +1,112 @@
+import Crypto
+import Foundation
+internal import CSodium
+
+/// A sealed secret-stream chunk, possibly still in the form the fused cipher left it in: turning
+/// it into the chunk's bytes is a copy, which a pipeline can leave to a thread with time to spare.
+public struct SealedChunk: @unchecked Sendable {
+    private enum Form {
+        case bytes([UInt8])
+        /// Nonce, ciphertext of the 64-byte block and the message, MAC: the chunk is the block's
+        /// first byte, the message's ciphertext and the MAC.
+        case fused(Data)
+    }
+
+    private let form: Form
+
+    init(bytes: [UInt8]) { form = .bytes(bytes) }
+    fileprivate init(fused: Data) { form = .fused(fused) }
+
+    /// The chunk as it goes on the wire.
+    public var bytes: [UInt8] {
+        switch form {
+        case .bytes(let bytes): return bytes
+        case .fused(let combined):
+            return combined.withUnsafeBytes { combined in
+                let nonce = SecretStreamChunk.nonceByteCount, block = SecretStreamChunk.blockByteCount
+                let body = combined.count - nonce - block - SecretStreamChunk.macByteCount
+                return [UInt8](unsafeUninitializedCapacity: body + SecretStreamEncryptor.chunkOverhead) { buffer, count in
+                    let out = UnsafeMutableRawBufferPointer(buffer)
+                    out[0] = combined[nonce]
+                    UnsafeMutableRawBufferPointer(rebasing: out[1...])
+                        .copyMemory(from: UnsafeRawBufferPointer(rebasing: combined[(nonce + block)...]))
+                    count = buffer.count
+                }
+            }
+        }
+    }
+}
+
+/// A faster way to seal a large secret-stream chunk, byte for byte what libsodium's `push` makes.
+///
+/// libsodium's push is one ChaCha20-Poly1305 (IETF) encryption of a 64-byte block holding the tag
+/// followed by the message, keystream counter from 1, no associated data; it sends only the block's
+/// first byte. Its Poly1305 pads the message by `mlen mod 16` bytes where the IETF construction pads
+/// by `-mlen mod 16`; the two agree when `mlen` is a multiple of 16, as every full chunk is. For such
+/// chunks BoringSSL's fused, vectorised ChaCha20-Poly1305 (swift-crypto) is about 1.7 times as fast
+/// as libsodium's two passes. The state then moves on exactly as libsodium moves it.
+enum SecretStreamChunk {
+    /// Below this, the copies around the fused call cost more than they save.
+    static let minimumFastBytes = 4096
+    static let blockByteCount = 64
+    static let nonceByteCount = 12
+    static let macByteCount = 16
+
+    /// The sealed chunk, or nil when this chunk is for libsodium (small, unaligned or with
+    /// associated data).
+    static func seal(
+        _ message: some ContiguousBytes, associatedData: some ContiguousBytes, tag: SecretStreamTag,
+        state: UnsafeMutablePointer<crypto_secretstream_xchacha20poly1305_state>
+    ) -> SealedChunk? {
+        let usable = message.withUnsafeBytes { $0.count >= minimumFastBytes && $0.count % 16 == 0 }
+        guard usable, associatedData.withUnsafeBytes({ $0.isEmpty }) else { return nil }
+        let (key, nonce) = parameters(state)
+        // The block: the tag, then 63 zero bytes; the message follows it.
+        let plaintext = message.withUnsafeBytes { message in
+            [UInt8](unsafeUninitializedCapacity: blockByteCount + message.count) { buffer, count in
+                let raw = UnsafeMutableRawBufferPointer(buffer)
+                UnsafeMutableRawBufferPointer(rebasing: raw[..<blockByteCount]).initializeMemory(as: UInt8.self, repeating: 0)
+                raw[0] = tag.rawValue
+                UnsafeMutableRawBufferPointer(rebasing: raw[blockByteCount...]).copyMemory(from: message)
+                count = buffer.count
+            }
+        }
+        // Sealing with a valid key and nonce cannot fail; libsodium's path stays as the fallback.
+        guard let box = try? ChaChaPoly.seal(plaintext, using: key, nonce: nonce) else { return nil }
+        advance(state, mac: box.combined.suffix(macByteCount), tag: tag)
+        return SealedChunk(fused: box.combined)
+    }
+
+    /// The state's key and its 12-byte nonce (a 4-byte little-endian counter, then 8 bytes).
+    static func parameters(
+        _ state: UnsafeMutablePointer<crypto_secretstream_xchacha20poly1305_state>
+    ) -> (SymmetricKey, ChaChaPoly.Nonce) {
+        withUnsafeBytes(of: &state.pointee.k) { key in
+            withUnsafeBytes(of: &state.pointee.nonce) { nonce in
+                (SymmetricKey(data: key), try! ChaChaPoly.Nonce(data: nonce))
+            }
+        }
+    }
+
+    /// What libsodium does after each chunk: the MAC's first 8 bytes are folded into the nonce,
+    /// the counter goes up, and the key is ratcheted on a tag with the rekey bit or when the
+    /// counter wraps.
+    static func advance(
+        _ state: UnsafeMutablePointer<crypto_secretstream_xchacha20poly1305_state>, mac: some DataProtocol, tag: SecretStreamTag
+    ) {
+        withUnsafeMutableBytes(of: &state.pointee.nonce) { nonce in
+            for (index, byte) in mac.prefix(8).enumerated() { nonce[4 + index] ^= byte }
+            var carry: UInt16 = 1
+            for index in 0..<4 {
+                carry += UInt16(nonce[index])
+                nonce[index] = UInt8(truncatingIfNeeded: carry)
+                carry >>= 8
+            }
+        }
+        let wrapped = withUnsafeBytes(of: &state.pointee.nonce) { $0[0..<4].allSatisfy { $0 == 0 } }
+        // FINAL (3) carries the rekey bit (2) too.
+        if tag.rawValue & UInt8(crypto_secretstream_xchacha20poly1305_TAG_REKEY) != 0 || wrapped {
+            crypto_secretstream_xchacha20poly1305_rekey(state)
+        }
+    }
+}
