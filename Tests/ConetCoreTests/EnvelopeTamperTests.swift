@@ -52,6 +52,36 @@ import Testing
         }
     }
 
+    /// A relay reading an onion layer skips only the throwaway signature: every other flip of a
+    /// small message, and every cut at a chunk boundary of a larger one, is still caught.
+    @Test func readingWithoutTheSenderStillCatchesDamage() throws {
+        func open(_ sealed: [UInt8]) -> [UInt8]? {
+            guard let reader = try? EnvelopeReader(source: MemorySource(sealed)), (try? reader.unlock(with: bob)) == true else { return nil }
+            var content: [UInt8] = []
+            guard (try? reader.readPayloadIgnoringSender(maxContentBytes: .max) { content += $0 }) != nil else { return nil }
+            return content
+        }
+        var options = EnvelopeOptions()
+        options.compression = .none
+        options.hideRecipients = true
+        let note = Array("a layer".utf8)
+        let (sealed, _) = try Envelopes.seal(note, to: [bob.publicKey], from: alice, options: options)
+        #expect(open(sealed) == note)
+        let header = try EnvelopeHeader.read(from: MemorySource(sealed))
+        // The signature itself sits inside the encrypted trailer chunk, so no flip reaches it
+        // unnoticed either: only its recovery is skipped.
+        for position in sealed.indices {
+            var damaged = sealed
+            damaged[position] ^= 0x01
+            #expect(open(damaged) == nil, "flip at \(position) of \(sealed.count) (header \(header.byteCount) bytes) went unnoticed")
+        }
+        let (large, _) = try Envelopes.seal(Envelopes.content(200_000), to: [bob.publicKey], from: alice, options: options)
+        let largeHeader = try EnvelopeHeader.read(from: MemorySource(large))
+        for range in chunkRanges(large, header: largeHeader) {
+            #expect(open(Array(large[..<range.lowerBound])) == nil, "cut at \(range.lowerBound)")
+        }
+    }
+
     @Test func flippingSampledBytesOfALargeMessageIsCaught() throws {
         let content = Envelopes.content(1_000_000)
         let (sealed, _) = try Envelopes.seal(content, to: [bob.publicKey], from: alice)

@@ -75,7 +75,19 @@ public final class EnvelopeReader {
         }
     }
 
-    private func readPayload(maxContentBytes: Int, sink: @escaping @Sendable ([UInt8]) throws -> Void) throws -> Opened {
+    /// The relay's reading of an onion layer: every check but the sender signature, which a
+    /// throwaway key made (PROTOCOL §6.2): nothing is hashed and nothing recovered, and the
+    /// returned `sender` is only what the trailer claims.
+    func readPayloadIgnoringSender(maxContentBytes: Int, into sink: ([UInt8]) throws -> Void) throws -> Opened {
+        try withoutActuallyEscaping(sink) { sink in
+            nonisolated(unsafe) let sink = sink
+            return try readPayload(maxContentBytes: maxContentBytes, recoversSender: false, sink: { try sink($0) })
+        }
+    }
+
+    private func readPayload(
+        maxContentBytes: Int, recoversSender: Bool = true, sink: @escaping @Sendable ([UInt8]) throws -> Void
+    ) throws -> Opened {
         guard let payloadKey, let stanzaIndex else { preconditionFailure("EnvelopeReader.readPayload before a successful unlock") }
         let decryptor = try SecretStreamDecryptor(key: payloadKey, header: header.streamHeader)
         let hasher = SerialWorker()
@@ -90,7 +102,7 @@ public final class EnvelopeReader {
         let content = ContentDecoder(maxContentBytes: maxContentBytes)
         var hashing = WorkBatcher<[UInt8]>(worker: hasher) { transcript.update($0) }
         var decoding = WorkBatcher<[UInt8]>(worker: decoder) { try content.take($0, sink: sink) }
-        try hashing.add(headerBytes)
+        if recoversSender { try hashing.add(headerBytes) }
         let fullChunk = header.chunkSize + SecretStreamEncryptor.chunkOverhead
         let trailerChunk = EnvelopeTrailer.byteCount + SecretStreamEncryptor.chunkOverhead
         var index = 0
@@ -98,7 +110,7 @@ public final class EnvelopeReader {
 
         func openData(_ sealed: [UInt8], last: Bool) throws {
             envelopeByteCount += sealed.count
-            try hashing.add(sealed)
+            if recoversSender { try hashing.add(sealed) }
             let plaintext: [UInt8], tag: SecretStreamTag
             do { (plaintext, tag) = try decryptor.pullTagged(sealed) } catch { throw EnvelopeError.chunkAltered(index: index) }
             if last && tag != .push {
@@ -146,11 +158,13 @@ public final class EnvelopeReader {
         }
         try hashing.finish()
         try hasher.drain()
-        let digest = transcript.finalize(
-            trailerFields: EnvelopeTrailer.signedFields(
-                paddingByteCount: trailer.paddingByteCount, contentByteCount: trailer.contentByteCount, sender: trailer.sender))
-        let signer = try? PersonalMessage.signer(of: digest, signature: trailer.signature)
-        guard signer == trailer.sender else { throw EnvelopeError.signatureMismatch(claimed: trailer.sender, recovered: signer) }
+        if recoversSender {
+            let digest = transcript.finalize(
+                trailerFields: EnvelopeTrailer.signedFields(
+                    paddingByteCount: trailer.paddingByteCount, contentByteCount: trailer.contentByteCount, sender: trailer.sender))
+            let signer = try? PersonalMessage.signer(of: digest, signature: trailer.signature)
+            guard signer == trailer.sender else { throw EnvelopeError.signatureMismatch(claimed: trailer.sender, recovered: signer) }
+        }
         return Opened(
             header: header, sender: trailer.sender, stanzaIndex: stanzaIndex, format: content.format ?? .raw,
             contentByteCount: content.contentByteCount, payloadByteCount: content.payloadByteCount,

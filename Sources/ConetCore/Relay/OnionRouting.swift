@@ -84,7 +84,9 @@ extension RelaySession {
         guard try reader.unlock(with: identity) else { throw RelayError.protocolViolation("the layer is not sealed to this relay") }
         var head: [UInt8] = []
         var inner = try DepositUpload(staging: staging, inlineLimit: inlineLimit)
-        _ = try reader.readPayload(maxContentBytes: maxBytes) { piece in
+        // A layer's signer is a throwaway key: recovering it would prove nothing the chunks'
+        // authentication does not already prove.
+        _ = try reader.readPayloadIgnoringSender(maxContentBytes: maxBytes) { piece in
             var rest = piece[...]
             if head.count < OnionInstruction.byteCount {
                 let take = min(OnionInstruction.byteCount - head.count, rest.count)
