@@ -57,10 +57,41 @@ import Testing
         #expect(fused.push(message, tag: .message).elementsEqual(sodium.push(message, tag: .message)))
     }
 
+    private func stateBytes(_ decryptor: SecretStreamDecryptor) -> [UInt8] {
+        let size = MemoryLayout.size(ofValue: decryptor.state.pointee)
+        return decryptor.state.withMemoryRebound(to: UInt8.self, capacity: size) { Array(UnsafeBufferPointer(start: $0, count: size)) }
+    }
+
+    @Test func fusedOpeningIsLibsodiumsPull() throws {
+        let key = SecureRandom.bytes(32), header = SecureRandom.bytes(SecretStreamEncryptor.headerByteCount)
+        let encryptor = try SecretStreamEncryptor(key: key, header: header)
+        let fused = try SecretStreamDecryptor(key: key, header: header)
+        let sodium = try SecretStreamDecryptor(key: key, header: header)
+        sodium.usesFusedCipher = false
+        let sizes = [65536, 4096, 4080, 65544, 65540, 100_000, 5002, 1, 0, 65536 * 2, 4112]
+        for (index, size) in sizes.enumerated() {
+            let message = SecureRandom.bytes(size)
+            let tag: SecretStreamTag = index == sizes.count - 1 ? .final : (index % 3 == 1 ? .push : .message)
+            let sealed = encryptor.push(message, tag: tag)
+            // A damaged chunk is refused by both, and leaves both states where they were.
+            var damaged = sealed
+            damaged[damaged.count / 2] ^= 0x20
+            #expect(throws: CryptoError.authenticationFailed) { try fused.pullTagged(damaged) }
+            #expect(throws: CryptoError.authenticationFailed) { try sodium.pullTagged(damaged) }
+            #expect(stateBytes(fused) == stateBytes(sodium), "state after a refused chunk \(index)")
+            let a = try fused.pullTagged(sealed), b = try sodium.pullTagged(sealed)
+            #expect(a.plaintext.elementsEqual(message) && b.plaintext.elementsEqual(message), "chunk \(index) of \(size) bytes")
+            #expect(a.tag == tag && b.tag == tag)
+            #expect(stateBytes(fused) == stateBytes(sodium), "state after chunk \(index)")
+        }
+        #expect(fused.isFinished && sodium.isFinished)
+    }
+
     @Test func libsodiumOpensAFusedStream() throws {
         let key = SecureRandom.bytes(32)
         let encryptor = try SecretStreamEncryptor(key: key)
         let decryptor = try SecretStreamDecryptor(key: key, header: encryptor.header)
+        decryptor.usesFusedCipher = false
         let chunks = [SecureRandom.bytes(65536), SecureRandom.bytes(65536), SecureRandom.bytes(777)]
         for (index, chunk) in chunks.enumerated() {
             let sealed = encryptor.push(chunk, final: index == chunks.count - 1)

@@ -102,7 +102,9 @@ public final class SecretStreamEncryptor {
 /// The receiving half of the secret stream: verifies each chunk in order and knows whether the
 /// FINAL chunk has been seen.
 public final class SecretStreamDecryptor {
-    private let state: UnsafeMutablePointer<crypto_secretstream_xchacha20poly1305_state>
+    let state: UnsafeMutablePointer<crypto_secretstream_xchacha20poly1305_state>
+    /// Whether large aligned chunks may take the fused path (`SecretStreamChunk`).
+    var usesFusedCipher = true
     /// `true` once the FINAL chunk has been opened.
     public private(set) var isFinished = false
 
@@ -144,6 +146,11 @@ public final class SecretStreamDecryptor {
         _ chunk: some ContiguousBytes, associatedData: some ContiguousBytes = [UInt8]()
     ) throws(CryptoError) -> (plaintext: [UInt8], tag: SecretStreamTag) {
         guard !isFinished else { throw .dataAfterFinal }
+        if usesFusedCipher, let (plaintext, tag) = try SecretStreamChunk.open(chunk, associatedData: associatedData, state: state) {
+            guard let known = SecretStreamTag(rawValue: tag), known != .rekey else { throw .authenticationFailed }
+            isFinished = known == .final
+            return (plaintext, known)
+        }
         var tag: UInt8 = 0
         var status: Int32 = -1
         let plaintext = chunk.withUnsafeBytes { chunk in

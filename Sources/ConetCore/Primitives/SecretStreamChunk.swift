@@ -37,7 +37,8 @@ public struct SealedChunk: @unchecked Sendable {
     }
 }
 
-/// A faster way to seal a large secret-stream chunk, byte for byte what libsodium's `push` makes.
+/// A faster way to seal and open a large secret-stream chunk, byte for byte what libsodium's
+/// `push` makes and `pull` accepts.
 ///
 /// libsodium's push is one ChaCha20-Poly1305 (IETF) encryption of a 64-byte block holding the tag
 /// followed by the message, keystream counter from 1, no associated data; it sends only the block's
@@ -73,8 +74,49 @@ enum SecretStreamChunk {
         }
         // Sealing with a valid key and nonce cannot fail; libsodium's path stays as the fallback.
         guard let box = try? ChaChaPoly.seal(plaintext, using: key, nonce: nonce) else { return nil }
-        advance(state, mac: box.combined.suffix(macByteCount), tag: tag)
+        advance(state, mac: box.combined.suffix(macByteCount), tag: tag.rawValue)
         return SealedChunk(fused: box.combined)
+    }
+
+    /// Opens a chunk `seal` could have made (what libsodium's `pull` does, byte for byte), or nil
+    /// when it is for libsodium. The 63 block bytes that do not travel are the keystream at
+    /// counter 1 (the block's plaintext after the tag is zeros), rebuilt so the fused cipher can
+    /// check the MAC over the whole block. The state moves on only when the chunk opens.
+    /// - Returns: the message and the tag byte.
+    static func open(
+        _ chunk: some ContiguousBytes, associatedData: some ContiguousBytes,
+        state: UnsafeMutablePointer<crypto_secretstream_xchacha20poly1305_state>
+    ) throws(CryptoError) -> (plaintext: [UInt8], tag: UInt8)? {
+        let usable = chunk.withUnsafeBytes { chunk in
+            let count = chunk.count - SecretStreamEncryptor.chunkOverhead
+            return count >= minimumFastBytes && count % 16 == 0
+        }
+        guard usable, associatedData.withUnsafeBytes({ $0.isEmpty }) else { return nil }
+        var block = [UInt8](repeating: 0, count: blockByteCount)
+        defer { Memory.wipe(&block) }
+        withUnsafeBytes(of: &state.pointee.nonce) { nonce in
+            withUnsafeBytes(of: &state.pointee.k) { key in
+                _ = crypto_stream_chacha20_ietf_xor_ic(
+                    &block, block, UInt64(blockByteCount), nonce.baseAddress!.assumingMemoryBound(to: UInt8.self), 1,
+                    key.baseAddress!.assumingMemoryBound(to: UInt8.self))
+            }
+        }
+        let (key, nonce) = parameters(state)
+        let combined = chunk.withUnsafeBytes { chunk in
+            var combined = Data(capacity: nonceByteCount + blockByteCount + chunk.count - 1)
+            nonce.withUnsafeBytes { combined.append(contentsOf: $0) }
+            block[0] = chunk[0]
+            combined.append(contentsOf: block)
+            combined.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[1...]))
+            return combined
+        }
+        guard let box = try? ChaChaPoly.SealedBox(combined: combined), let opened = try? ChaChaPoly.open(box, using: key) else {
+            throw .authenticationFailed
+        }
+        let tag = opened[opened.startIndex]
+        let plaintext = [UInt8](opened.dropFirst(blockByteCount))
+        advance(state, mac: combined.suffix(macByteCount), tag: tag)
+        return (plaintext, tag)
     }
 
     /// The state's key and its 12-byte nonce (a 4-byte little-endian counter, then 8 bytes).
@@ -92,7 +134,7 @@ enum SecretStreamChunk {
     /// the counter goes up, and the key is ratcheted on a tag with the rekey bit or when the
     /// counter wraps.
     static func advance(
-        _ state: UnsafeMutablePointer<crypto_secretstream_xchacha20poly1305_state>, mac: some DataProtocol, tag: SecretStreamTag
+        _ state: UnsafeMutablePointer<crypto_secretstream_xchacha20poly1305_state>, mac: some DataProtocol, tag: UInt8
     ) {
         withUnsafeMutableBytes(of: &state.pointee.nonce) { nonce in
             for (index, byte) in mac.prefix(8).enumerated() { nonce[4 + index] ^= byte }
@@ -105,7 +147,7 @@ enum SecretStreamChunk {
         }
         let wrapped = withUnsafeBytes(of: &state.pointee.nonce) { $0[0..<4].allSatisfy { $0 == 0 } }
         // FINAL (3) carries the rekey bit (2) too.
-        if tag.rawValue & UInt8(crypto_secretstream_xchacha20poly1305_TAG_REKEY) != 0 || wrapped {
+        if tag & UInt8(crypto_secretstream_xchacha20poly1305_TAG_REKEY) != 0 || wrapped {
             crypto_secretstream_xchacha20poly1305_rekey(state)
         }
     }
