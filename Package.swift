@@ -31,10 +31,12 @@ let package = Package(
             pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]
         ),
+        // glibc's <malloc.h>, for AllocatorTuning (part of libc: nothing to install or link).
+        .systemLibrary(name: "CMalloc"),
         .target(
             name: "ConetCore",
             dependencies: [
-                "CSecp256k1", "CSodium", "CZstd",
+                "CSecp256k1", "CSodium", "CZstd", "CMalloc",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -38,6 +38,11 @@ struct Conet: AsyncParsableCommand {
         subcommands: [Wallet.self, Send.self, Recv.self, Inspect.self, Relay.self, Bench.self]
     )
 
+    static func main() async {
+        AllocatorTuning.apply()
+        await main(nil)
+    }
+
     @Flag(name: .long, help: "Print the conet version and the linked libsodium and zstd versions.")
     var version = false
 
