@@ -4,7 +4,7 @@ internal import CSodium
 
 /// A sealed secret-stream chunk, possibly still in the form the fused cipher left it in: turning
 /// it into the chunk's bytes is a copy, which a pipeline can leave to a thread with time to spare.
-public struct SealedChunk: @unchecked Sendable {
+public struct SealedChunk: Sendable {
     private enum Form {
         case bytes([UInt8])
         /// Nonce, ciphertext of the 64-byte block and the message, MAC: the chunk is the block's

@@ -16,7 +16,7 @@ public final class ReadAheadSource: ByteSource, @unchecked Sendable {
     private var current: [UInt8] = []
     private var offset = 0
 
-    /// Large enough that the threads hand over a block about a thousand times per GiB.
+    /// Large enough that the threads hand over a block about two thousand times per GiB.
     public static let defaultBlockSize = 1 << 19
 
     public init(_ base: ByteSource, blockSize: Int = ReadAheadSource.defaultBlockSize, depth: Int = 2) {
