@@ -15,7 +15,7 @@ public final class EnvelopeWriter {
     private let options: EnvelopeOptions
     private let stream: SecretStreamEncryptor
     private let output: @Sendable ([UInt8]) throws -> Void
-    private let worker = SerialWorker()
+    private let worker: SerialWorker
     private let transcript = TranscriptHash()
     private let chunkSize: Int
 
@@ -67,6 +67,8 @@ public final class EnvelopeWriter {
         self.sender = sender
         self.options = options
         self.output = output
+        // Uncompressed content may queue more (no zstd contexts to share the memory with).
+        if case .none = options.compression { worker = SerialWorker(depth: 4) } else { worker = SerialWorker() }
         // The worker also makes each chunk's final bytes: that copy is off the encrypting thread.
         outgoing = WorkBatcher(worker: worker) { [transcript] chunk in
             let bytes = chunk.bytes
@@ -166,6 +168,9 @@ public final class EnvelopeWriter {
 
     private func begin(_ chosen: EnvelopeFormat.ContentFormat) throws {
         format = chosen
+        // Uncompressed content is fast to seal: larger jobs halve the wake-ups between the two
+        // threads, and without zstd's contexts the extra megabyte held is affordable.
+        if chosen == .raw { outgoing.size = 16 }
         try append([chosen.rawValue])
         if chosen == .zstd {
             let level: Int

@@ -52,7 +52,8 @@ final class SerialWorker: @unchecked Sendable {
 /// once per batch instead of once per chunk.
 struct WorkBatcher<Item: Sendable> {
     let worker: SerialWorker
-    let size: Int
+    /// Items per job; a writer may raise it once it knows its chunks are cheap to hold.
+    var size: Int
     let body: @Sendable (Item) throws -> Void
     private var items: [Item] = []
     private var submitted = false
