@@ -206,6 +206,8 @@ public final class EnvelopeWriter {
             if chunk.count == chunkSize {
                 try seal(chunk, tag: .message)
                 chunk.removeAll(keepingCapacity: true)
+                // The rest may now be sealed straight from the input.
+                continue
             }
             let count = min(chunkSize - chunk.count, bytes.count - offset)
             chunk.append(contentsOf: bytes[offset..<(offset + count)])
