@@ -53,6 +53,10 @@ struct Send: ParsableCommand {
               conet send --to bob --via 0xEntry...@relay1:7788 --via 0xMiddle...@relay2:7788 --pad --wait-receipt note.txt
             """)
 
+    /// The largest read handed to the writer: at least any read-ahead block, so whole blocks pass
+    /// through uncopied.
+    static let readSize = 1 << 20
+
     @Option(name: .long, help: ArgumentHelp("A recipient: card file, contact address or name, public key hex, or wallet name.", valueName: "RECIPIENT"))
     var to: [String] = []
 
@@ -143,7 +147,9 @@ struct Send: ParsableCommand {
             var options = try envelopeOptions()
             let senderName = try store.resolveName(from)
             // Uncompressed, the read hand-overs are a visible share of the work: larger blocks.
-            let source = ReadAheadSource(try EnvelopeInput.descriptorSource(file), blockSize: noCompress ? 1 << 20 : ReadAheadSource.defaultBlockSize, depth: noCompress ? 4 : 2)
+            let source = ReadAheadSource(
+                try EnvelopeInput.descriptorSource(file), blockSize: noCompress ? Self.readSize : ReadAheadSource.defaultBlockSize,
+                depth: noCompress ? 4 : 2)
 
             if let client {
                 // A relay that wants stamps on anonymous deposits says so in its status.
@@ -189,7 +195,7 @@ struct Send: ParsableCommand {
             if let armorWriter { try armorWriter.write(bytes) } else { try output(bytes) }
         }
         while true {
-            let block = try source.read(upTo: 1 << 20)
+            let block = try source.read(upTo: Self.readSize)
             if block.isEmpty { break }
             try writer.write(block)
         }

@@ -97,7 +97,7 @@ public enum BenchSuites {
                 _ = crypto_secretstream_xchacha20poly1305_push(&state, &sealed, nil, message, UInt64(size), nil, 0, 0)
                 return size
             }) { _ = stream.push(message); return size }
-            if size >= SecretStreamChunk.minimumFastBytes && size % 16 == 0 {
+            if SecretStreamChunk.takes(messageByteCount: size) {
                 figure.note = "fused cipher, same bytes as libsodium (PROTOCOL §4.3)"
             }
             figures.append(figure)

@@ -69,24 +69,25 @@ public final class EnvelopeReader {
     /// - Parameter maxContentBytes: refuse content beyond this size (a decompression bomb guard).
     /// - Throws: `EnvelopeError` naming the failed check, or whatever `sink` or the source throws.
     public func readPayload(maxContentBytes: Int = .max, into sink: ([UInt8]) throws -> Void) throws -> Opened {
-        try withoutActuallyEscaping(sink) { sink in
-            nonisolated(unsafe) let sink = sink
-            return try readPayload(maxContentBytes: maxContentBytes, sink: { try sink($0) })
-        }
+        try readPayload(maxContentBytes: maxContentBytes, recoversSender: true, into: sink)
     }
 
     /// The relay's reading of an onion layer: every check but the sender signature, which a
     /// throwaway key made (PROTOCOL §6.2): nothing is hashed and nothing recovered, and the
     /// returned `sender` is only what the trailer claims.
     func readPayloadIgnoringSender(maxContentBytes: Int, into sink: ([UInt8]) throws -> Void) throws -> Opened {
+        try readPayload(maxContentBytes: maxContentBytes, recoversSender: false, into: sink)
+    }
+
+    private func readPayload(maxContentBytes: Int, recoversSender: Bool, into sink: ([UInt8]) throws -> Void) throws -> Opened {
         try withoutActuallyEscaping(sink) { sink in
             nonisolated(unsafe) let sink = sink
-            return try readPayload(maxContentBytes: maxContentBytes, recoversSender: false, sink: { try sink($0) })
+            return try readPayload(maxContentBytes: maxContentBytes, recoversSender: recoversSender, sink: { try sink($0) })
         }
     }
 
     private func readPayload(
-        maxContentBytes: Int, recoversSender: Bool = true, sink: @escaping @Sendable ([UInt8]) throws -> Void
+        maxContentBytes: Int, recoversSender: Bool, sink: @escaping @Sendable ([UInt8]) throws -> Void
     ) throws -> Opened {
         guard let payloadKey, let stanzaIndex else { preconditionFailure("EnvelopeReader.readPayload before a successful unlock") }
         let decryptor = try SecretStreamDecryptor(key: payloadKey, header: header.streamHeader)
