@@ -5,6 +5,7 @@ import Foundation
 /// `conet bench`: measure conet's layers, and the cost of its Swift layer over the C libraries.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "bench",
         abstract: "Benchmark the crypto, compression and envelope layers.",
         discussion: """
             Suites: \(BenchSuites.all.joined(separator: ", ")) (default: all). Each figure is the median of 5 \

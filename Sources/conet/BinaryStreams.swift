@@ -49,7 +49,7 @@ final class BinaryOutput: @unchecked Sendable {
         return FileDescriptorWriter(descriptor: descriptor, name: path)
     }
 
-    func write(_ bytes: [UInt8]) throws {
+    func write(_ bytes: some ContiguousBytes) throws {
         if let staged { try staged.write(bytes) } else { try direct!.write(bytes) }
     }
 

@@ -5,6 +5,7 @@ import Foundation
 /// `conet inspect`: decode a message without (or, with --wallet, with) its key.
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "inspect",
         abstract: "Show a message's header, recipients, chunks and size breakdown.",
         discussion: """
             Reads a message (binary or armored) and prints its clear header fields, its stanzas, \

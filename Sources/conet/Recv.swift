@@ -5,6 +5,7 @@ import Foundation
 /// `conet recv`: open, verify and decompress a sealed message.
 struct Recv: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "recv",
         abstract: "Verify, decrypt and decompress a message sent to one of your wallets.",
         discussion: """
             Reads a message (binary or armored) from FILE or standard input, finds the stanza for \

@@ -7,6 +7,7 @@ import Logging
 /// `conet relay`: run a store-and-forward relay addressed by its wallet.
 struct Relay: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "relay",
         abstract: "Run a relay: mailboxes addressed by wallet, durable, with limits on by default.",
         discussion: """
             The relay is a wallet (--wallet) and listens on --listen. Clients reach it as \

@@ -5,6 +5,7 @@ import Foundation
 /// `conet send`: seal a file or a pipe to one or more wallets.
 struct Send: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "send",
         abstract: "Compress, encrypt and sign data for one or more wallets.",
         discussion: """
             Reads FILE (or standard input) and writes a sealed conet message (docs/PROTOCOL.md §4): \
@@ -163,7 +164,7 @@ struct Send: ParsableCommand {
                 path: outputPath, mode: 0o644, overwrite: force, what: "an encrypted message",
                 hint: "redirect it, use -o FILE, or --armor")
             let (_, key) = try store.unlock(senderName, passwords: passwords)
-            let summary = try seal(source, to: recipients, key: key, options: options, output: output.write)
+            let summary = try seal(source, to: recipients, key: key, options: options) { try output.write($0) }
             try output.commit(overwrite: force)
             try print(report(summary, key: key, output: outputPath), relay: nil, mailboxes: nil)
         }
@@ -185,14 +186,14 @@ struct Send: ParsableCommand {
         return options
     }
 
-    /// Seals `source` to `output` (armored if asked).
+    /// Seals `source` to `output` (armored if asked), which is lent each piece in place.
     func seal(
         _ source: ByteSource, to recipients: [PublicKey], key: PrivateKey, options: EnvelopeOptions,
-        output: @escaping @Sendable ([UInt8]) throws -> Void
+        output: @escaping @Sendable (UnsafeRawBufferPointer) throws -> Void
     ) throws -> EnvelopeWriter.Summary {
-        let armorWriter = armor ? ArmorWriter(output: output) : nil
-        let writer = try EnvelopeWriter(recipients: recipients, sender: key, options: options) { bytes in
-            if let armorWriter { try armorWriter.write(bytes) } else { try output(bytes) }
+        let armorWriter = armor ? ArmorWriter { try $0.withUnsafeBytes(output) } : nil
+        let writer = try EnvelopeWriter(recipients: recipients, sender: key, options: options) { (bytes: UnsafeRawBufferPointer) in
+            if let armorWriter { try armorWriter.write([UInt8](bytes)) } else { try output(bytes) }
         }
         while true {
             let block = try source.read(upTo: Self.readSize)
@@ -213,7 +214,7 @@ struct Send: ParsableCommand {
         if mailboxes.count == 1 {
             nonisolated(unsafe) var summary: EnvelopeWriter.Summary?
             _ = try client.deposit(into: mailboxes[0]) { write in
-                summary = try seal(source, to: recipients, key: key, options: options, output: write)
+                summary = try seal(source, to: recipients, key: key, options: options) { try write([UInt8]($0)) }
             }
             return (summary!, [mailboxes[0].checksummed])
         }

@@ -48,7 +48,7 @@ extension Send {
                 nonisolated(unsafe) var sealed: EnvelopeWriter.Summary?
                 receipts.append(try entry.sendOnion { write in
                     let layers = try OnionWriter(path: path, mailbox: mailboxes[0], options: options, output: write)
-                    sealed = try seal(source, to: recipients, key: key, options: options) { try layers.write($0) }
+                    sealed = try seal(source, to: recipients, key: key, options: options) { try layers.write([UInt8]($0)) }
                     try layers.finish()
                 })
                 summary = sealed

@@ -5,6 +5,7 @@ import Foundation
 /// `conet wallet`: the group; each subcommand lives in its own `Wallet*.swift` file.
 struct Wallet: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "wallet",
         abstract: "Create, import, derive, export, sign and verify with secp256k1 wallets.",
         discussion: """
             Wallets are Web3 Secret Storage v3 keystores (scrypt), readable by geth, MetaMask, \

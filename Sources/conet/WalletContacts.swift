@@ -32,6 +32,7 @@ struct WalletContacts: ParsableCommand {
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Verify a card and add it (or replace the card of the same address).",
             discussion: """
                 The card's signature, key and expiry are checked first; a forged or expired card is \
@@ -71,6 +72,7 @@ struct WalletContacts: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List contacts.",
             discussion: """
                 Every stored card, verified again as it is read.
@@ -102,6 +104,7 @@ struct WalletContacts: ParsableCommand {
 
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "remove",
             abstract: "Remove a contact by name or address.",
             discussion: """
                 Deletes the stored card; the person can still be written to with their card file.

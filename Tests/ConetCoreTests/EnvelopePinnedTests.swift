@@ -23,7 +23,7 @@ import Testing
         let collector = ByteCollector()
         let writer = try EnvelopeWriter(
             recipients: [recipient.publicKey], sender: sender, options: options,
-            output: { collector.append($0) }, randomBytes: random.bytes)
+            output: { collector.append([UInt8]($0)) }, randomBytes: random.bytes)
         try writer.write(content)
         _ = try writer.finish()
         return collector.bytes

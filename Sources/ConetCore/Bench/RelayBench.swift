@@ -14,6 +14,7 @@ extension BenchSuites {
         let small = try BenchRelay.envelope(byteCount: 1024, to: owner.publicKey)
         var figures: [BenchFigure] = []
 
+        figures.append(try storeFigure(watch, small: small, mailbox: mailbox))
         let single = try RelayClient(endpoint: relay.endpoint)
         figures.append(try watch.measure(suite: "relay", name: "deposit 1 KiB, 1 client", unit: "ops/s") {
             _ = try single.deposit(into: mailbox, from: MemorySource(BenchRelay.freshCopy(small)))
@@ -56,6 +57,41 @@ extension BenchSuites {
         figures.append(BenchFigure(suite: "relay", name: "deposit 64 MiB", unit: "MB/s", values: deposits))
         figures.append(BenchFigure(suite: "relay", name: "fetch 64 MiB", unit: "MB/s", values: fetches))
         return figures
+    }
+
+    /// The store alone, without sessions or sockets: 32 tasks committing 1 KiB deposits, so the
+    /// relay figures can be split into the store's part and the network's.
+    static func storeFigure(_ watch: Stopwatch, small: [UInt8], mailbox: Address) throws -> BenchFigure {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("conet-bench-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try SQLiteMailboxStore(folder: folder)
+        let quota = MailboxQuota(maxBytes: 1 << 40, maxCount: 1 << 30)
+        let perRun = max(watch.seconds / Double(watch.runs), 0.01)
+        let rates = try (0...watch.runs).map { _ in
+            try BenchRelay.blocking {
+                let start = ContinuousClock.now
+                let deadline = start + .milliseconds(Int64(perRun * 1000))
+                let count = try await withThrowingTaskGroup(of: Int.self) { group in
+                    for _ in 0..<32 {
+                        group.addTask {
+                            var done = 0
+                            repeat {
+                                let now = Date()
+                                try await store.commit(
+                                    Deposit(id: SecureRandom.bytes(16), mailbox: mailbox, size: small.count, received: now,
+                                            expires: now.addingTimeInterval(3600), body: .inline(small)),
+                                    quota: quota)
+                                done += 1
+                            } while ContinuousClock.now < deadline
+                            return done
+                        }
+                    }
+                    return try await group.reduce(0, +)
+                }
+                return Double(count) / Stopwatch.seconds(ContinuousClock.now - start)
+            }
+        }
+        return BenchFigure(suite: "relay", name: "store commit 1 KiB, 32 tasks", unit: "ops/s", values: Array(rates.dropFirst()))
     }
 
     /// The onion suite: paths of 1 (a direct deposit), 2 and 3 relays, all in this process: 1 KiB
@@ -187,7 +223,7 @@ final class BenchRelay: @unchecked Sendable {
     }
 
     /// Waits for async work from synchronous code (the bench command runs outside any task).
-    private static func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    static func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
         let done = DispatchSemaphore(value: 0)
         let box = ResultBox<T>()
         Task.detached {

@@ -14,7 +14,7 @@ public final class EnvelopeWriter {
     private let sender: PrivateKey
     private let options: EnvelopeOptions
     private let stream: SecretStreamEncryptor
-    private let output: @Sendable ([UInt8]) throws -> Void
+    private let output: @Sendable (UnsafeRawBufferPointer) throws -> Void
     private let worker: SerialWorker
     private let transcript = TranscriptHash()
     private let chunkSize: Int
@@ -36,13 +36,22 @@ public final class EnvelopeWriter {
         recipients: [PublicKey], sender: PrivateKey, options: EnvelopeOptions = EnvelopeOptions(),
         output: @escaping @Sendable ([UInt8]) throws -> Void
     ) throws {
+        try self.init(recipients: recipients, sender: sender, options: options, writingTo: { try output([UInt8]($0)) })
+    }
+
+    /// As above, lending `output` each piece in place: the bulk of the message reaches it without
+    /// a copy (valid only during the call).
+    public convenience init(
+        recipients: [PublicKey], sender: PrivateKey, options: EnvelopeOptions = EnvelopeOptions(),
+        writingTo output: @escaping @Sendable (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
         try self.init(recipients: recipients, sender: sender, options: options, output: output, randomBytes: SecureRandom.bytes)
     }
 
     /// As above, with the random source given (tests pin a message's bytes with a seeded one).
     init(
         recipients: [PublicKey], sender: PrivateKey, options: EnvelopeOptions,
-        output: @escaping @Sendable ([UInt8]) throws -> Void, randomBytes: (Int) -> [UInt8]
+        output: @escaping @Sendable (UnsafeRawBufferPointer) throws -> Void, randomBytes: (Int) -> [UInt8]
     ) throws {
         var unique: [PublicKey] = []
         for recipient in recipients where !unique.contains(recipient) { unique.append(recipient) }
@@ -69,11 +78,12 @@ public final class EnvelopeWriter {
         self.output = output
         // Uncompressed content may queue more (no zstd contexts to share the memory with).
         if case .none = options.compression { worker = SerialWorker(depth: 4) } else { worker = SerialWorker() }
-        // The worker also makes each chunk's final bytes: that copy is off the encrypting thread.
+        // Each chunk is hashed and written from the buffer it was sealed into.
         outgoing = WorkBatcher(worker: worker) { [transcript] chunk in
-            let bytes = chunk.bytes
-            transcript.update(bytes)
-            try output(bytes)
+            try chunk.withBytes { bytes in
+                transcript.update(bytes)
+                try output(bytes)
+            }
         }
         chunkSize = 1 << Int(options.chunkSizeLog)
 
@@ -145,7 +155,7 @@ public final class EnvelopeWriter {
             paddingByteCount: UInt64(padding), contentByteCount: UInt64(contentByteCount), sender: sender.publicKey.address,
             signature: PersonalMessage.sign(digest, with: sender))
         let sealed = stream.push(trailer.bytes, tag: .final)
-        try output(sealed)
+        try sealed.withUnsafeBytes(output)
         envelopeByteCount += sealed.count
         return Summary(
             header: header, sender: sender.publicKey.address, stanzaIndex: nil, format: format!, contentByteCount: contentByteCount,

@@ -16,6 +16,10 @@ final class TranscriptHash: @unchecked Sendable {
         hasher.update(data: bytes)
     }
 
+    func update(_ bytes: UnsafeRawBufferPointer) {
+        hasher.update(bufferPointer: bytes)
+    }
+
     /// The 32-byte digest the sender signs with EIP-191.
     func finalize(trailerFields: [UInt8]) -> [UInt8] {
         hasher.update(data: trailerFields)

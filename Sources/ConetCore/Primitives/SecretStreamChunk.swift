@@ -2,13 +2,13 @@ import Crypto
 import Foundation
 internal import CSodium
 
-/// A sealed secret-stream chunk, possibly still in the form the fused cipher left it in: turning
-/// it into the chunk's bytes is a copy, which a pipeline can leave to a thread with time to spare.
+/// A sealed secret-stream chunk, possibly still in the buffer the fused cipher left it in: its
+/// bytes can be lent out without a copy, to the thread that hashes and writes them.
 public struct SealedChunk: Sendable {
     private enum Form {
         case bytes([UInt8])
-        /// Nonce, ciphertext of the 64-byte block and the message, MAC: the chunk is the block's
-        /// first byte, the message's ciphertext and the MAC.
+        /// Nonce, ciphertext of the 64-byte block and the message, MAC; the block's first byte has
+        /// been copied over its last one, so the chunk is contiguous from there to the end.
         case fused(Data)
     }
 
@@ -17,23 +17,21 @@ public struct SealedChunk: Sendable {
     init(bytes: [UInt8]) { form = .bytes(bytes) }
     fileprivate init(fused: Data) { form = .fused(fused) }
 
-    /// The chunk as it goes on the wire.
-    public var bytes: [UInt8] {
+    /// The chunk as it goes on the wire, lent to `body` without copying.
+    public func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         switch form {
-        case .bytes(let bytes): return bytes
+        case .bytes(let bytes): return try bytes.withUnsafeBytes(body)
         case .fused(let combined):
-            return combined.withUnsafeBytes { combined in
-                let nonce = SecretStreamChunk.nonceByteCount, block = SecretStreamChunk.blockByteCount
-                let body = combined.count - nonce - block - SecretStreamChunk.macByteCount
-                return [UInt8](unsafeUninitializedCapacity: body + SecretStreamEncryptor.chunkOverhead) { buffer, count in
-                    let out = UnsafeMutableRawBufferPointer(buffer)
-                    out[0] = combined[nonce]
-                    UnsafeMutableRawBufferPointer(rebasing: out[1...])
-                        .copyMemory(from: UnsafeRawBufferPointer(rebasing: combined[(nonce + block)...]))
-                    count = buffer.count
-                }
+            return try combined.withUnsafeBytes { combined in
+                try body(UnsafeRawBufferPointer(rebasing: combined[SecretStreamChunk.fusedChunkOffset...]))
             }
         }
+    }
+
+    /// The chunk as it goes on the wire, as an array (a copy for a fused chunk).
+    public var bytes: [UInt8] {
+        if case .bytes(let bytes) = form { return bytes }
+        return withBytes { [UInt8]($0) }
     }
 }
 
@@ -52,6 +50,9 @@ enum SecretStreamChunk {
     static let blockByteCount = 64
     static let nonceByteCount = 12
     static let macByteCount = 16
+    /// Where a fused chunk starts in the sealed buffer: the block's last byte, which `seal`
+    /// overwrites with its first (the one that travels) so the chunk needs no gathering copy.
+    static let fusedChunkOffset = nonceByteCount + blockByteCount - 1
 
     /// Whether a chunk holding `byteCount` message bytes is sealed and opened here: the fused
     /// cipher's MAC input matches libsodium's only for multiples of 16, and below 4 KiB the copies
@@ -79,9 +80,11 @@ enum SecretStreamChunk {
             }
         }
         // Sealing with a valid key and nonce cannot fail; libsodium's path stays as the fallback.
-        guard let box = try? ChaChaPoly.seal(plaintext, using: key, nonce: nonce) else { return nil }
-        advance(state, mac: box.combined.suffix(macByteCount), tag: tag.rawValue)
-        return SealedChunk(fused: box.combined)
+        // The box is gone once its buffer is taken, so the write below does not copy it.
+        guard var combined = (try? ChaChaPoly.seal(plaintext, using: key, nonce: nonce))?.combined else { return nil }
+        advance(state, mac: combined.suffix(macByteCount), tag: tag.rawValue)
+        combined.withUnsafeMutableBytes { $0[fusedChunkOffset] = $0[nonceByteCount] }
+        return SealedChunk(fused: combined)
     }
 
     /// Opens a chunk `seal` could have made (what libsodium's `pull` does, byte for byte), or nil

@@ -77,25 +77,28 @@ public struct Keystore: Sendable, Equatable {
     // MARK: - KDF and cipher
 
     private static func deriveKey(password: SecretBytes, kdf: StoredKDF) throws(KeystoreError) -> SecretBytes {
-        // Other tools allow empty passwords, so reading must too; swift-crypto needs a non-nil
-        // pointer even for zero bytes, which a slice of a one-byte buffer provides.
-        var buffer = [UInt8](repeating: 0, count: max(password.count, 1))
-        defer { Memory.wipe(&buffer) }
-        password.withUnsafeBytes { source in buffer.withUnsafeMutableBytes { $0.copyMemory(from: source) } }
-        let secret = buffer[0..<password.count]
-        do {
-            let key: SymmetricKey
-            switch kdf {
-            case .scrypt(let n, let r, let p, let salt):
-                key = try _CryptoExtras.KDF.Scrypt.deriveKey(
-                    from: secret, salt: salt, outputByteCount: 32, rounds: n, blockSize: r, parallelism: p)
-            case .pbkdf2(let c, let salt):
-                key = try _CryptoExtras.KDF.Insecure.PBKDF2.deriveKey(
-                    from: secret, salt: salt, using: .sha256, outputByteCount: 32, unsafeUncheckedRounds: c)
+        switch kdf {
+        case .scrypt(let n, let r, let p, let salt):
+            do {
+                return try password.withUnsafeBytes { password throws(CryptoError) in
+                    try Scrypt.deriveKey(password: password, salt: salt, n: n, r: r, p: p, byteCount: 32)
+                }
+            } catch {
+                throw .unsupported("the key derivation failed for these parameters (\(error.localizedDescription))")
             }
-            return key.withUnsafeBytes { SecretBytes($0) }
-        } catch {
-            throw .unsupported("the key derivation failed for these parameters (\(error))")
+        case .pbkdf2(let c, let salt):
+            // Other tools allow empty passwords, so reading must too; swift-crypto needs a non-nil
+            // pointer even for zero bytes, which a slice of a one-byte buffer provides.
+            var buffer = [UInt8](repeating: 0, count: max(password.count, 1))
+            defer { Memory.wipe(&buffer) }
+            password.withUnsafeBytes { source in buffer.withUnsafeMutableBytes { $0.copyMemory(from: source) } }
+            do {
+                let key = try _CryptoExtras.KDF.Insecure.PBKDF2.deriveKey(
+                    from: buffer[0..<password.count], salt: salt, using: .sha256, outputByteCount: 32, unsafeUncheckedRounds: c)
+                return key.withUnsafeBytes { SecretBytes($0) }
+            } catch {
+                throw .unsupported("the key derivation failed for these parameters (\(error))")
+            }
         }
     }
 
