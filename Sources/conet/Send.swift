@@ -155,18 +155,18 @@ struct Send: ParsableCommand {
             if let client {
                 // A relay that wants stamps on anonymous deposits says so in its status.
                 options.stampBits = RelayTargets.stampBits(of: client)
-                let (_, key) = try store.unlock(senderName, passwords: passwords)
+                let key = try unlockWhileSealing(senderName, store: store)
                 let (summary, mailboxes) = try deposit(source, to: recipients, through: client, key: key, options: options)
-                try print(report(summary, key: key, output: nil), relay: client.endpoint.description, mailboxes: mailboxes)
+                try print(report(summary, output: nil), relay: client.endpoint.description, mailboxes: mailboxes)
                 return
             }
             let output = try BinaryOutput(
                 path: outputPath, mode: 0o644, overwrite: force, what: "an encrypted message",
                 hint: "redirect it, use -o FILE, or --armor")
-            let (_, key) = try store.unlock(senderName, passwords: passwords)
+            let key = try unlockWhileSealing(senderName, store: store)
             let summary = try seal(source, to: recipients, key: key, options: options) { try output.write($0) }
             try output.commit(overwrite: force)
-            try print(report(summary, key: key, output: outputPath), relay: nil, mailboxes: nil)
+            try print(report(summary, output: outputPath), relay: nil, mailboxes: nil)
         }
     }
 
@@ -186,9 +186,17 @@ struct Send: ParsableCommand {
         return options
     }
 
+    /// The sender's key, decrypting on another thread while the message is sealed. The password
+    /// is asked for now, before any input is read (standard input may be the terminal too).
+    func unlockWhileSealing(_ name: String, store: WalletStore) throws -> PendingKey {
+        let wallet = try store.load(name)
+        let password = try passwords.existing(for: name)
+        return PendingKey { try wallet.keystore.decrypt(password: password) }
+    }
+
     /// Seals `source` to `output` (armored if asked), which is lent each piece in place.
     func seal(
-        _ source: ByteSource, to recipients: [PublicKey], key: PrivateKey, options: EnvelopeOptions,
+        _ source: ByteSource, to recipients: [PublicKey], key: PendingKey, options: EnvelopeOptions,
         output: @escaping @Sendable (UnsafeRawBufferPointer) throws -> Void
     ) throws -> EnvelopeWriter.Summary {
         let armorWriter = armor ? ArmorWriter { try $0.withUnsafeBytes(output) } : nil
@@ -208,7 +216,7 @@ struct Send: ParsableCommand {
     /// Deposits into each recipient's mailbox: streamed for one recipient, staged in a temporary
     /// file and sent once per mailbox for several.
     private func deposit(
-        _ source: ByteSource, to recipients: [PublicKey], through client: RelayClient, key: PrivateKey, options: EnvelopeOptions
+        _ source: ByteSource, to recipients: [PublicKey], through client: RelayClient, key: PendingKey, options: EnvelopeOptions
     ) throws -> (EnvelopeWriter.Summary, [String]) {
         let mailboxes = recipients.map(\.address)
         if mailboxes.count == 1 {
@@ -227,9 +235,9 @@ struct Send: ParsableCommand {
         return (summary, mailboxes.map(\.checksummed))
     }
 
-    func report(_ summary: EnvelopeWriter.Summary, key: PrivateKey, output: String?) -> Report {
+    func report(_ summary: EnvelopeWriter.Summary, output: String?) -> Report {
         Report(
-            messageId: Hex.encode(summary.header.messageID), sender: key.publicKey.address.checksummed,
+            messageId: Hex.encode(summary.header.messageID), sender: summary.sender.checksummed,
             recipients: summary.header.stanzas.count, format: summary.format == .zstd ? "zstd" : "raw",
             contentBytes: summary.contentByteCount, compressed: summary.sealedContentByteCount,
             paddingBytes: summary.paddingByteCount, envelopeBytes: summary.envelopeByteCount,

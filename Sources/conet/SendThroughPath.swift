@@ -36,7 +36,7 @@ extension Send {
         var options = try envelopeOptions()
         options.stampBits = RelayTargets.stampBits(of: entry)
         let senderName = try store.resolveName(from)
-        let (_, key) = try store.unlock(senderName, passwords: passwords)
+        let key = try unlockWhileSealing(senderName, store: store)
         let source = ReadAheadSource(try EnvelopeInput.descriptorSource(file))
         let recipients = resolved.map(\.key)
         let mailboxes = recipients.map(\.address)
@@ -76,7 +76,7 @@ extension Send {
         for receipt in receipts where !receipt.isValid(from: mailboxAddress, for: sealed.header.messageID) {
             throw CommandError(.checkFailed, "the delivery receipt is not \(mailboxAddress)'s signature for message \(Hex.encode(sealed.header.messageID))")
         }
-        var report = report(sealed, key: key, output: nil)
+        var report = report(sealed, output: nil)
         report.path = path.map(\.address.checksummed)
         if waitReceipt, let receipt = receipts.first {
             report.receipt = ReceiptReport(

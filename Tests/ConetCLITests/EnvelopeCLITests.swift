@@ -116,6 +116,15 @@ import Testing
             let left = try FileManager.default.contentsOfDirectory(atPath: conet.home.path).filter { $0.contains("out.bin") }
             #expect(left.isEmpty, "\(what) left \(left)")
         }
+        // A wrong sender password: the key unlocks while the message is sealed, yet nothing is
+        // written, neither to standard output nor to a file.
+        let badPassword = try conet.run(["send", "--from", "alice", "--to", "bob", "--no-compress"], password: "nope", stdin: data)
+        #expect(badPassword.status == 3)
+        #expect(badPassword.stderr.contains("wrong password"))
+        #expect(badPassword.stdout.isEmpty)
+        let badToFile = try conet.run(["send", "--from", "alice", "--to", "bob", "-o", "out.bin"], password: "nope", stdin: data)
+        #expect(badToFile.status == 3)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: conet.home.path).filter { $0.contains("out.bin") }.isEmpty)
         // The wrong wallet, and the wrong expected sender.
         let wrong = try conet.run(["recv", "--wallet", "carol", "-o", "out.bin"], password: "pw", stdin: sent.stdout)
         #expect(wrong.status == 4)

@@ -22,7 +22,7 @@ import Testing
         let random = SeededRandom(seed: "conet envelope v1 fixture")
         let collector = ByteCollector()
         let writer = try EnvelopeWriter(
-            recipients: [recipient.publicKey], sender: sender, options: options,
+            recipients: [recipient.publicKey], sender: PendingKey(sender), options: options,
             output: { collector.append([UInt8]($0)) }, randomBytes: random.bytes)
         try writer.write(content)
         _ = try writer.finish()

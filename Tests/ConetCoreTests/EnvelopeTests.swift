@@ -25,6 +25,45 @@ import Testing
         }
     }
 
+    /// The sender's key may still be unlocking while the message is sealed: what comes out opens
+    /// and names the sender as usual.
+    @Test func aKeyStillUnlockingSignsTheWholeMessage() throws {
+        let content = Envelopes.content(5 * 1024 * 1024 + 3)
+        let alice = self.alice
+        let key = PendingKey {
+            Thread.sleep(forTimeInterval: 0.05)
+            return alice
+        }
+        let collector = ByteCollector()
+        var options = EnvelopeOptions()
+        options.compression = .none
+        let writer = try EnvelopeWriter(recipients: [bob.publicKey], sender: key, options: options) { collector.append([UInt8]($0)) }
+        try writer.write(content)
+        let summary = try writer.finish()
+        #expect(summary.sender == alice.publicKey.address)
+        let (opened, result) = try Envelopes.open(collector.bytes, with: bob)
+        #expect(opened == content)
+        #expect(result.sender == alice.publicKey.address)
+    }
+
+    /// A wrong password fails the message before a single byte reaches the output, however much
+    /// was sealed while the key was unlocking.
+    @Test func aKeyThatFailsToUnlockWritesNothing() throws {
+        let collector = ByteCollector()
+        let key = PendingKey {
+            Thread.sleep(forTimeInterval: 0.05)
+            throw KeystoreError.wrongPassword
+        }
+        var options = EnvelopeOptions()
+        options.compression = .none
+        #expect(throws: KeystoreError.wrongPassword) {
+            let writer = try EnvelopeWriter(recipients: [bob.publicKey], sender: key, options: options) { collector.append([UInt8]($0)) }
+            for _ in 0..<160 { try writer.write(Envelopes.content(1 << 16)) }
+            _ = try writer.finish()
+        }
+        #expect(collector.bytes.isEmpty)
+    }
+
     @Test func writesInAnyPieceSizes() throws {
         for piece in [1, 17, 65536, 65537, 1_000_000] {
             // Byte-at-a-time writes on a smaller message keep the test quick.

@@ -11,7 +11,7 @@ public final class EnvelopeWriter {
     static let sampleByteCount = 128 * 1024
 
     public let header: EnvelopeHeader
-    private let sender: PrivateKey
+    private let sender: PendingKey
     private let options: EnvelopeOptions
     private let stream: SecretStreamEncryptor
     private let output: @Sendable (UnsafeRawBufferPointer) throws -> Void
@@ -36,13 +36,14 @@ public final class EnvelopeWriter {
         recipients: [PublicKey], sender: PrivateKey, options: EnvelopeOptions = EnvelopeOptions(),
         output: @escaping @Sendable ([UInt8]) throws -> Void
     ) throws {
-        try self.init(recipients: recipients, sender: sender, options: options, writingTo: { try output([UInt8]($0)) })
+        try self.init(recipients: recipients, sender: PendingKey(sender), options: options, writingTo: { try output([UInt8]($0)) })
     }
 
     /// As above, lending `output` each piece in place: the bulk of the message reaches it without
-    /// a copy (valid only during the call).
+    /// a copy (valid only during the call). The sender's key may still be unlocking: sealing goes
+    /// on meanwhile, but `output` gets nothing until it has opened (a wrong password writes nothing).
     public convenience init(
-        recipients: [PublicKey], sender: PrivateKey, options: EnvelopeOptions = EnvelopeOptions(),
+        recipients: [PublicKey], sender: PendingKey, options: EnvelopeOptions = EnvelopeOptions(),
         writingTo output: @escaping @Sendable (UnsafeRawBufferPointer) throws -> Void
     ) throws {
         try self.init(recipients: recipients, sender: sender, options: options, output: output, randomBytes: SecureRandom.bytes)
@@ -50,7 +51,7 @@ public final class EnvelopeWriter {
 
     /// As above, with the random source given (tests pin a message's bytes with a seeded one).
     init(
-        recipients: [PublicKey], sender: PrivateKey, options: EnvelopeOptions,
+        recipients: [PublicKey], sender: PendingKey, options: EnvelopeOptions,
         output: @escaping @Sendable (UnsafeRawBufferPointer) throws -> Void, randomBytes: (Int) -> [UInt8]
     ) throws {
         var unique: [PublicKey] = []
@@ -78,10 +79,12 @@ public final class EnvelopeWriter {
         self.output = output
         // Uncompressed content may queue more (no zstd contexts to share the memory with).
         if case .none = options.compression { worker = SerialWorker(depth: 4) } else { worker = SerialWorker() }
-        // Each chunk is hashed and written from the buffer it was sealed into.
+        // Each chunk is hashed and written from the buffer it was sealed into, once the sender's
+        // key has opened (until then the queues fill: that much sealing overlaps the unlock).
         outgoing = WorkBatcher(worker: worker) { [transcript] chunk in
             try chunk.withBytes { bytes in
                 transcript.update(bytes)
+                _ = try sender.wait()
                 try output(bytes)
             }
         }
@@ -148,6 +151,7 @@ public final class EnvelopeWriter {
         try seal(chunk, tag: .push)
         try outgoing.finish()
         try worker.drain()
+        let sender = try self.sender.wait()
         let fields = EnvelopeTrailer.signedFields(
             paddingByteCount: UInt64(padding), contentByteCount: UInt64(contentByteCount), sender: sender.publicKey.address)
         let digest = transcript.finalize(trailerFields: fields)
