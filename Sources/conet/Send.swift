@@ -10,7 +10,9 @@ struct Send: ParsableCommand {
         discussion: """
             Reads FILE (or standard input) and writes a sealed conet message (docs/PROTOCOL.md §4): \
             zstd-compressed unless the data does not compress, encrypted to every recipient, signed \
-            by the sender's wallet over the whole message. Memory use is constant in the size.
+            by the sender's wallet over the whole message. Memory use is constant in the size. The \
+            password is asked for before any input is read; the wallet's key is then decrypted while \
+            the message is sealed, and nothing is written until it has opened.
 
             RECIPIENTS (--to, repeatable): a card file, a contact's address or name from 'conet \
             wallet contacts', a public key in hex (33 or 65 bytes), or a local wallet's name.
