@@ -26,9 +26,11 @@ import Testing
     }
 
     /// The sender's key may still be unlocking while the message is sealed: what comes out opens
-    /// and names the sender as usual.
-    @Test func aKeyStillUnlockingSignsTheWholeMessage() throws {
-        let content = Envelopes.content(5 * 1024 * 1024 + 3)
+    /// and names the sender as usual, whether every chunk waited for the key (5 MiB) or the
+    /// waiting room filled up first (12 MiB, over the 8 MiB held).
+    @Test(arguments: [5 * 1024 * 1024 + 3, 12 * 1024 * 1024 + 5])
+    func aKeyStillUnlockingSignsTheWholeMessage(size: Int) throws {
+        let content = Envelopes.content(size)
         let alice = self.alice
         let key = PendingKey {
             Thread.sleep(forTimeInterval: 0.05)

@@ -29,6 +29,7 @@ public final class EnvelopeWriter {
     private var envelopeByteCount = 0
     private var finished = false
     private var outgoing: WorkBatcher<SealedChunk>
+    private let held: HeldChunks
 
     /// Starts a message from `sender` to `recipients` and writes its header to `output`.
     /// - Throws: `EnvelopeError.invalidOptions` for no recipients, too many, or bad option values.
@@ -80,13 +81,17 @@ public final class EnvelopeWriter {
         // Uncompressed content may queue more (no zstd contexts to share the memory with).
         if case .none = options.compression { worker = SerialWorker(depth: 4) } else { worker = SerialWorker() }
         // Each chunk is hashed and written from the buffer it was sealed into, once the sender's
-        // key has opened (until then the queues fill: that much sealing overlaps the unlock).
+        // key has opened; until then up to `HeldChunks.limit` bytes wait, so sealing and hashing
+        // overlap the unlock.
+        let held = HeldChunks()
+        self.held = held
         outgoing = WorkBatcher(worker: worker) { [transcript] chunk in
-            try chunk.withBytes { bytes in
+            let count = chunk.withBytes { bytes in
                 transcript.update(bytes)
-                _ = try sender.wait()
-                try output(bytes)
+                return bytes.count
             }
+            if try held.keep(chunk, byteCount: count, until: sender, output: output) { return }
+            try chunk.withBytes(output)
         }
         chunkSize = 1 << Int(options.chunkSizeLog)
 
@@ -152,6 +157,8 @@ public final class EnvelopeWriter {
         try outgoing.finish()
         try worker.drain()
         let sender = try self.sender.wait()
+        // The worker is idle now: what it still holds goes out from here.
+        try held.release(output: output)
         let fields = EnvelopeTrailer.signedFields(
             paddingByteCount: UInt64(padding), contentByteCount: UInt64(contentByteCount), sender: sender.publicKey.address)
         let digest = transcript.finalize(trailerFields: fields)
@@ -238,5 +245,40 @@ public final class EnvelopeWriter {
     private func hashAndOutput(_ chunk: SealedChunk, byteCount: Int) throws {
         envelopeByteCount += byteCount
         try outgoing.add(chunk)
+    }
+}
+
+/// Chunks sealed and hashed while the sender's key is still unlocking, waiting to be written.
+/// Touched by the writer's worker, and by `finish` only once that worker is idle.
+private final class HeldChunks: @unchecked Sendable {
+    /// Enough to cover a light keystore's unlock at full speed, small beside the memory budget.
+    static let limit = 8 << 20
+    private var chunks: [SealedChunk] = []
+    private var byteCount = 0
+    private var open = false
+
+    /// Keeps `chunk` if the key is still unlocking and there is room; else waits for the key,
+    /// writes what was kept, and returns false so the caller writes `chunk`.
+    func keep(
+        _ chunk: SealedChunk, byteCount count: Int, until sender: PendingKey,
+        output: (UnsafeRawBufferPointer) throws -> Void
+    ) throws -> Bool {
+        if open { return false }
+        if !sender.isSettled && byteCount + count <= Self.limit {
+            chunks.append(chunk)
+            byteCount += count
+            return true
+        }
+        _ = try sender.wait()
+        try release(output: output)
+        return false
+    }
+
+    /// Writes every kept chunk, in order; from then on nothing is kept.
+    func release(output: (UnsafeRawBufferPointer) throws -> Void) throws {
+        open = true
+        for chunk in chunks { try chunk.withBytes(output) }
+        chunks = []
+        byteCount = 0
     }
 }

@@ -25,6 +25,13 @@ public final class PendingKey: @unchecked Sendable {
         thread.start()
     }
 
+    /// Whether `wait` would return (or throw) at once.
+    public var isSettled: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return result != nil
+    }
+
     /// The key, once unlocked; rethrows the unlock's error (a wrong password) to every caller.
     public func wait() throws -> PrivateKey {
         condition.lock()
