@@ -251,7 +251,8 @@ public final class EnvelopeWriter {
 /// Chunks sealed and hashed while the sender's key is still unlocking, waiting to be written.
 /// Touched by the writer's worker, and by `finish` only once that worker is idle.
 private final class HeldChunks: @unchecked Sendable {
-    /// Enough to cover a light keystore's unlock at full speed, small beside the memory budget.
+    /// About 5 ms of sealing at full speed (half a light keystore's unlock), small beside the
+    /// 64 MiB a send may use.
     static let limit = 8 << 20
     private var chunks: [SealedChunk] = []
     private var byteCount = 0
