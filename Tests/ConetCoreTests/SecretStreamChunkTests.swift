@@ -43,6 +43,24 @@ import Testing
         #expect(fused.pushDeferred(message, tag: .message).bytes.elementsEqual(sodium.push(message, tag: .message)))
     }
 
+    /// Sealing in the scratch room before a message gives the same chunk and state as libsodium,
+    /// for sizes the fused cipher takes and for those it passes back to libsodium.
+    @Test func chunksSealedInPlaceAreLibsodiumsChunks() throws {
+        let (fused, sodium) = try pair()
+        let scratch = SecretStreamChunk.blockByteCount
+        for (index, size) in [65536, 4080, 65536, 100_000, 4096, 0].enumerated() {
+            let message = SecureRandom.bytes(size)
+            var buffer = SecureRandom.bytes(scratch) + message
+            let a = buffer.withUnsafeMutableBytes { fused.pushDeferred(inPlace: $0, tag: .message) }.bytes
+            #expect(a.elementsEqual(sodium.push(message, tag: .message)), "chunk \(index) of \(size) bytes")
+            #expect(stateBytes(fused) == stateBytes(sodium), "state after chunk \(index)")
+        }
+        var last = [UInt8](repeating: 0, count: scratch) + SecureRandom.bytes(8192)
+        let final = last.withUnsafeMutableBytes { fused.pushDeferred(inPlace: $0, tag: .final) }.bytes
+        #expect(final.elementsEqual(sodium.push(Array(last[scratch...]), tag: .final)))
+        #expect(stateBytes(fused) == stateBytes(sodium))
+    }
+
     @Test func theCounterWrapRekeysAsLibsodiumDoes() throws {
         let (fused, sodium) = try pair()
         // Counter (the nonce's first 4 bytes, little-endian) one step from wrapping.

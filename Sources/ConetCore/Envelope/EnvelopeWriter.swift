@@ -123,8 +123,9 @@ public final class EnvelopeWriter {
         if case .zstd = options.compression { try begin(.zstd) }
     }
 
-    /// Adds content to the message.
-    public func write(_ bytes: [UInt8]) throws {
+    /// Adds content to the message. Given its last reference, the writer may seal in the array's
+    /// own memory instead of copying it.
+    public func write(_ bytes: consuming [UInt8]) throws {
         precondition(!finished, "EnvelopeWriter.write after finish")
         contentByteCount += bytes.count
         if format == nil {
@@ -205,7 +206,7 @@ public final class EnvelopeWriter {
         }
     }
 
-    private func take(content: [UInt8]) throws {
+    private func take(content: consuming [UInt8]) throws {
         if let compressor {
             try compressor.compress(content) { try self.append($0) }
         } else {
@@ -214,13 +215,23 @@ public final class EnvelopeWriter {
     }
 
     /// Adds payload plaintext, sealing each full chunk once the next byte shows it is not the last.
-    private func append(_ bytes: [UInt8]) throws {
+    private func append(_ bytes: consuming [UInt8]) throws {
         payloadByteCount += bytes.count
+        var bytes = bytes
         var offset = 0
         while offset < bytes.count {
-            // A whole chunk with more input after it is sealed straight from the input, uncopied.
+            // A whole chunk with more input after it is sealed straight from the input, uncopied:
+            // the bytes before it are sealed or gathered already, so the block is written there.
             if chunk.isEmpty && bytes.count - offset > chunkSize {
-                try seal(bytes[offset..<(offset + chunkSize)], tag: .message)
+                let scratch = SecretStreamChunk.blockByteCount
+                if offset >= scratch {
+                    let range = (offset - scratch)..<(offset + chunkSize)
+                    dataChunkCount += 1
+                    let sealed = bytes.withUnsafeMutableBytes { stream.pushDeferred(inPlace: UnsafeMutableRawBufferPointer(rebasing: $0[range]), tag: .message) }
+                    try hashAndOutput(sealed, byteCount: chunkSize + SecretStreamEncryptor.chunkOverhead)
+                } else {
+                    try seal(bytes[offset..<(offset + chunkSize)], tag: .message)
+                }
                 offset += chunkSize
                 continue
             }

@@ -73,6 +73,18 @@ public final class SecretStreamEncryptor {
         pushDeferred(message, associatedData: associatedData, tag: tag).bytes
     }
 
+    /// `pushDeferred` of the message after the first `SecretStreamChunk.blockByteCount` bytes of
+    /// `buffer`, which are scratch: a large chunk is sealed there without copying its message.
+    func pushDeferred(inPlace buffer: UnsafeMutableRawBufferPointer, tag: SecretStreamTag) -> SealedChunk {
+        precondition(buffer.count >= SecretStreamChunk.blockByteCount, "no scratch room before the message")
+        if usesFusedCipher && !finished && tag != .rekey,
+            let sealed = SecretStreamChunk.seal(inPlace: buffer, tag: tag, state: state) {
+            finished = tag == .final
+            return sealed
+        }
+        return pushDeferred(UnsafeRawBufferPointer(rebasing: buffer[SecretStreamChunk.blockByteCount...]), tag: tag)
+    }
+
     /// `push`, leaving the last copy into the chunk's bytes to whoever reads `SealedChunk.bytes`.
     public func pushDeferred(
         _ message: some ContiguousBytes, associatedData: some ContiguousBytes = [UInt8](), tag: SecretStreamTag

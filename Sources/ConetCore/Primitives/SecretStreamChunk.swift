@@ -68,20 +68,31 @@ enum SecretStreamChunk {
         state: UnsafeMutablePointer<crypto_secretstream_xchacha20poly1305_state>
     ) -> SealedChunk? {
         guard message.withUnsafeBytes({ takes(messageByteCount: $0.count) }), associatedData.withUnsafeBytes({ $0.isEmpty }) else { return nil }
-        let (key, nonce) = parameters(state)
-        // The block: the tag, then 63 zero bytes; the message follows it.
-        let plaintext = message.withUnsafeBytes { message in
+        // The block goes before the message: a copy into a buffer with room for it.
+        var plaintext = message.withUnsafeBytes { message in
             [UInt8](unsafeUninitializedCapacity: blockByteCount + message.count) { buffer, count in
-                let raw = UnsafeMutableRawBufferPointer(buffer)
-                UnsafeMutableRawBufferPointer(rebasing: raw[..<blockByteCount]).initializeMemory(as: UInt8.self, repeating: 0)
-                raw[0] = tag.rawValue
-                UnsafeMutableRawBufferPointer(rebasing: raw[blockByteCount...]).copyMemory(from: message)
+                UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[blockByteCount...]).copyMemory(from: message)
                 count = buffer.count
             }
         }
+        return plaintext.withUnsafeMutableBytes { seal(inPlace: $0, tag: tag, state: state) }
+    }
+
+    /// `seal` for a message that already has `blockByteCount` bytes of scratch space before it
+    /// (`buffer` is the scratch, then the message): the block is written there, so the message is
+    /// not copied. Nil when the message is not for the fused cipher.
+    static func seal(
+        inPlace buffer: UnsafeMutableRawBufferPointer, tag: SecretStreamTag,
+        state: UnsafeMutablePointer<crypto_secretstream_xchacha20poly1305_state>
+    ) -> SealedChunk? {
+        guard buffer.count >= blockByteCount, takes(messageByteCount: buffer.count - blockByteCount) else { return nil }
+        let (key, nonce) = parameters(state)
+        // The block: the tag, then 63 zero bytes.
+        UnsafeMutableRawBufferPointer(rebasing: buffer[..<blockByteCount]).initializeMemory(as: UInt8.self, repeating: 0)
+        buffer[0] = tag.rawValue
         // Sealing with a valid key and nonce cannot fail; libsodium's path stays as the fallback.
         // The box is gone once its buffer is taken, so the write below does not copy it.
-        guard var combined = (try? ChaChaPoly.seal(plaintext, using: key, nonce: nonce))?.combined else { return nil }
+        guard var combined = (try? ChaChaPoly.seal(UnsafeRawBufferPointer(buffer), using: key, nonce: nonce))?.combined else { return nil }
         advance(state, mac: combined.suffix(macByteCount), tag: tag.rawValue)
         combined.withUnsafeMutableBytes { $0[fusedChunkOffset] = $0[nonceByteCount] }
         return SealedChunk(fused: combined)

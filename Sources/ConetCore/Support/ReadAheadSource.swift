@@ -55,9 +55,10 @@ public final class ReadAheadSource: ByteSource, @unchecked Sendable {
             if readerWaiting && blocks.count <= depth / 2 { condition.broadcast() }
             condition.unlock()
         }
-        // Hand over a whole block when asked for at least that much: no copy.
+        // Hand over a whole block when asked for at least that much: no copy, and no reference
+        // kept, so the caller owns it alone (an envelope writer then seals in its memory).
         if offset == 0 && count >= current.count {
-            offset = current.count
+            defer { current = [] }
             return current
         }
         let end = min(current.count, offset + count)
