@@ -157,7 +157,7 @@ struct Send: ParsableCommand {
             if let client {
                 // A relay that wants stamps on anonymous deposits says so in its status.
                 options.stampBits = RelayTargets.stampBits(of: client)
-                let key = try unlockWhileSealing(senderName, store: store)
+                let key = try store.unlockInBackground(senderName, passwords: passwords)
                 let (summary, mailboxes) = try deposit(source, to: recipients, through: client, key: key, options: options)
                 try print(report(summary, output: nil), relay: client.endpoint.description, mailboxes: mailboxes)
                 return
@@ -165,7 +165,7 @@ struct Send: ParsableCommand {
             let output = try BinaryOutput(
                 path: outputPath, mode: 0o644, overwrite: force, what: "an encrypted message",
                 hint: "redirect it, use -o FILE, or --armor")
-            let key = try unlockWhileSealing(senderName, store: store)
+            let key = try store.unlockInBackground(senderName, passwords: passwords)
             let summary = try seal(source, to: recipients, key: key, options: options) { try output.write($0) }
             try output.commit(overwrite: force)
             try print(report(summary, output: outputPath), relay: nil, mailboxes: nil)
@@ -186,14 +186,6 @@ struct Send: ParsableCommand {
         options.pad = pad
         options.hideRecipients = hideRecipients
         return options
-    }
-
-    /// The sender's key, decrypting on another thread while the message is sealed. The password
-    /// is asked for now, before any input is read (standard input may be the terminal too).
-    func unlockWhileSealing(_ name: String, store: WalletStore) throws -> PendingKey {
-        let wallet = try store.load(name)
-        let password = try passwords.existing(for: name)
-        return PendingKey { try wallet.keystore.decrypt(password: password) }
     }
 
     /// Seals `source` to `output` (armored if asked), which is lent each piece in place.

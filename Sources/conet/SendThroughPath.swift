@@ -36,7 +36,7 @@ extension Send {
         var options = try envelopeOptions()
         options.stampBits = RelayTargets.stampBits(of: entry)
         let senderName = try store.resolveName(from)
-        let key = try unlockWhileSealing(senderName, store: store)
+        let key = try store.unlockInBackground(senderName, passwords: passwords)
         let source = ReadAheadSource(try EnvelopeInput.descriptorSource(file))
         let recipients = resolved.map(\.key)
         let mailboxes = recipients.map(\.address)

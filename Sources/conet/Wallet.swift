@@ -129,4 +129,12 @@ extension WalletStore {
         let key = try wallet.keystore.decrypt(password: passwords.existing(for: name))
         return (wallet, key)
     }
+
+    /// `unlock`, with the decryption on another thread (`send` seals meanwhile). The password is
+    /// asked for now, before any input is read: standard input may be the terminal too.
+    func unlockInBackground(_ name: String, passwords: PasswordOptions) throws -> PendingKey {
+        let wallet = try load(name)
+        let password = try passwords.existing(for: name)
+        return PendingKey { try wallet.keystore.decrypt(password: password) }
+    }
 }

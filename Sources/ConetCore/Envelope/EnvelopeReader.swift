@@ -101,9 +101,10 @@ public final class EnvelopeReader {
         let transcript = TranscriptHash()
         let headerBytes = header.bytes
         let content = ContentDecoder(maxContentBytes: maxContentBytes)
-        var hashing = WorkBatcher<[UInt8]>(worker: hasher) { transcript.update($0) }
+        // Without the sender's signature to check, nothing is hashed.
+        var hashing = recoversSender ? WorkBatcher<[UInt8]>(worker: hasher) { transcript.update($0) } : nil
         var decoding = WorkBatcher<[UInt8]>(worker: decoder) { try content.take($0, sink: sink) }
-        if recoversSender { try hashing.add(headerBytes) }
+        try hashing?.add(headerBytes)
         let fullChunk = header.chunkSize + SecretStreamEncryptor.chunkOverhead
         let trailerChunk = EnvelopeTrailer.byteCount + SecretStreamEncryptor.chunkOverhead
         var index = 0
@@ -111,7 +112,7 @@ public final class EnvelopeReader {
 
         func openData(_ sealed: [UInt8], last: Bool) throws {
             envelopeByteCount += sealed.count
-            if recoversSender { try hashing.add(sealed) }
+            try hashing?.add(sealed)
             let plaintext: [UInt8], tag: SecretStreamTag
             do { (plaintext, tag) = try decryptor.pullTagged(sealed) } catch { throw EnvelopeError.chunkAltered(index: index) }
             if last && tag != .push {
@@ -157,9 +158,9 @@ public final class EnvelopeReader {
         guard UInt64(content.contentByteCount) == trailer.contentByteCount else {
             throw EnvelopeError.badPayload("\(content.contentByteCount) content bytes, but the trailer says \(trailer.contentByteCount)")
         }
-        try hashing.finish()
-        try hasher.drain()
-        if recoversSender {
+        if var hashing {
+            try hashing.finish()
+            try hasher.drain()
             let digest = transcript.finalize(
                 trailerFields: EnvelopeTrailer.signedFields(
                     paddingByteCount: trailer.paddingByteCount, contentByteCount: trailer.contentByteCount, sender: trailer.sender))

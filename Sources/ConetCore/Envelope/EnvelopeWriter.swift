@@ -226,9 +226,9 @@ public final class EnvelopeWriter {
                 let scratch = SecretStreamChunk.blockByteCount
                 if offset >= scratch {
                     let range = (offset - scratch)..<(offset + chunkSize)
-                    dataChunkCount += 1
-                    let sealed = bytes.withUnsafeMutableBytes { stream.pushDeferred(inPlace: UnsafeMutableRawBufferPointer(rebasing: $0[range]), tag: .message) }
-                    try hashAndOutput(sealed, byteCount: chunkSize + SecretStreamEncryptor.chunkOverhead)
+                    try add(
+                        bytes.withUnsafeMutableBytes { stream.pushDeferred(inPlace: UnsafeMutableRawBufferPointer(rebasing: $0[range]), tag: .message) },
+                        messageByteCount: chunkSize)
                 } else {
                     try seal(bytes[offset..<(offset + chunkSize)], tag: .message)
                 }
@@ -248,8 +248,13 @@ public final class EnvelopeWriter {
     }
 
     private func seal(_ plaintext: some ContiguousBytes, tag: SecretStreamTag) throws {
+        try add(stream.pushDeferred(plaintext, tag: tag), messageByteCount: plaintext.withUnsafeBytes(\.count))
+    }
+
+    /// Counts a sealed data chunk and hands it on.
+    private func add(_ sealed: SealedChunk, messageByteCount: Int) throws {
         dataChunkCount += 1
-        try hashAndOutput(stream.pushDeferred(plaintext, tag: tag), byteCount: plaintext.withUnsafeBytes(\.count) + SecretStreamEncryptor.chunkOverhead)
+        try hashAndOutput(sealed, byteCount: messageByteCount + SecretStreamEncryptor.chunkOverhead)
     }
 
     /// Hands signed bytes (the header, then each data chunk) to the worker, in order.

@@ -10,8 +10,8 @@ enum Scrypt {
         password: UnsafeRawBufferPointer, salt: [UInt8], n: Int, r: Int, p: Int, byteCount: Int
     ) throws(CryptoError) -> SecretBytes {
         Sodium.ensureInitialized()
-        guard n > 1, n & (n - 1) == 0, r > 0, p > 0, byteCount > 0 else {
-            throw .unsupportedParameter("scrypt needs N a power of two above 1 and positive r and p (N = \(n), r = \(r), p = \(p))")
+        guard n > 1, n & (n - 1) == 0, let r32 = UInt32(exactly: r), let p32 = UInt32(exactly: p), r32 > 0, p32 > 0, byteCount > 0 else {
+            throw .unsupportedParameter("scrypt needs N a power of two above 1 and r and p in 1...2^32-1 (N = \(n), r = \(r), p = \(p))")
         }
         // An empty password (other tools allow one) or salt still needs a non-null pointer.
         let empty: UInt8 = 0
@@ -21,7 +21,7 @@ enum Scrypt {
                 salt.withUnsafeBufferPointer { salt in
                     crypto_pwhash_scryptsalsa208sha256_ll(
                         password.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? empty, password.count,
-                        salt.baseAddress ?? empty, salt.count, UInt64(n), UInt32(r), UInt32(p),
+                        salt.baseAddress ?? empty, salt.count, UInt64(n), r32, p32,
                         output.baseAddress!.assumingMemoryBound(to: UInt8.self), output.count) != 0
                 }
             }

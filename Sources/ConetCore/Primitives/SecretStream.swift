@@ -77,24 +77,33 @@ public final class SecretStreamEncryptor {
     /// `buffer`, which are scratch: a large chunk is sealed there without copying its message.
     func pushDeferred(inPlace buffer: UnsafeMutableRawBufferPointer, tag: SecretStreamTag) -> SealedChunk {
         precondition(buffer.count >= SecretStreamChunk.blockByteCount, "no scratch room before the message")
-        if usesFusedCipher && !finished && tag != .rekey,
-            let sealed = SecretStreamChunk.seal(inPlace: buffer, tag: tag, state: state) {
-            finished = tag == .final
-            return sealed
-        }
-        return pushDeferred(UnsafeRawBufferPointer(rebasing: buffer[SecretStreamChunk.blockByteCount...]), tag: tag)
+        begin(tag)
+        if usesFusedCipher, let sealed = SecretStreamChunk.seal(inPlace: buffer, tag: tag, state: state) { return sealed }
+        return sodiumPush(UnsafeRawBufferPointer(rebasing: buffer[SecretStreamChunk.blockByteCount...]), associatedData: [UInt8](), tag: tag)
     }
 
     /// `push`, leaving the last copy into the chunk's bytes to whoever reads `SealedChunk.bytes`.
     public func pushDeferred(
         _ message: some ContiguousBytes, associatedData: some ContiguousBytes = [UInt8](), tag: SecretStreamTag
     ) -> SealedChunk {
-        precondition(!finished, "SecretStreamEncryptor.push after the final chunk")
-        precondition(tag != .rekey, "conet never rekeys a secret stream")
-        finished = tag == .final
+        begin(tag)
         if usesFusedCipher, let sealed = SecretStreamChunk.seal(message, associatedData: associatedData, tag: tag, state: state) {
             return sealed
         }
+        return sodiumPush(message, associatedData: associatedData, tag: tag)
+    }
+
+    /// The checks every push makes first, and the end of the stream on FINAL.
+    private func begin(_ tag: SecretStreamTag) {
+        precondition(!finished, "SecretStreamEncryptor.push after the final chunk")
+        precondition(tag != .rekey, "conet never rekeys a secret stream")
+        finished = tag == .final
+    }
+
+    /// libsodium's own push, for the chunks the fused cipher does not take.
+    private func sodiumPush(
+        _ message: some ContiguousBytes, associatedData: some ContiguousBytes, tag: SecretStreamTag
+    ) -> SealedChunk {
         let tag = tag.rawValue
         return SealedChunk(bytes: message.withUnsafeBytes { message in
             associatedData.withUnsafeBytes { ad in
