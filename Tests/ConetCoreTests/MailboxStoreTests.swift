@@ -32,6 +32,28 @@ import Testing
         #expect(try await reopened.list(mailbox: mailbox, limit: 10).isEmpty)
     }
 
+    /// Forwarded layers are remembered many to a transaction; an id remembered twice is kept once.
+    @Test func forwardedIdsAreRememberedInBatches() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("conet-store-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let relay = PrivateKey.generate().publicKey.address
+        let later = Date().addingTimeInterval(3600)
+        let ids = (0..<5).map { _ in SecureRandom.bytes(16) }
+        let stale = SecureRandom.bytes(16)
+        let layer = { (id: [UInt8], expires: Date) in Deposit(id: id, mailbox: relay, size: 0, received: Date(), expires: expires, body: .forwarded) }
+        do {
+            let store = try SQLiteMailboxStore(folder: folder)
+            try await store.commit(forwarded: ids.prefix(3).map { layer($0, later) })
+            try await store.commit(forwarded: ids.suffix(3).map { layer($0, later) } + [layer(stale, Date().addingTimeInterval(-1))])
+            await #expect(throws: MailboxStoreError.duplicate) {
+                try await store.commit(layer(ids[0], later), quota: MailboxQuota(maxBytes: 1 << 20, maxCount: 100))
+            }
+        }
+        let reopened = try SQLiteMailboxStore(folder: folder)
+        for id in ids { #expect(try await reopened.hasSeen(id: id, mailbox: relay)) }
+        #expect(try await !reopened.hasSeen(id: stale, mailbox: relay))
+    }
+
     @Test func commitsSyncTheWriteAheadLog() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("conet-store-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }

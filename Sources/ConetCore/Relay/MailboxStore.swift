@@ -69,6 +69,9 @@ public protocol MailboxStore: Sendable {
     /// mailbox refuses an id it has seen before, even once that message was acknowledged, until
     /// its expiry: a replayed copy is never stored twice.
     func commit(_ deposit: Deposit, quota: MailboxQuota) async throws
+    /// Remembers the ids of layers passed on (bodies `.forwarded`), all in one transaction, as
+    /// `commit` does for one; an id already remembered is kept, not an error.
+    func commit(forwarded layers: [Deposit]) async throws
     func list(mailbox: Address, limit: Int) async throws -> [MailboxEntry]
     /// Whether `commit` already took this id for this mailbox (and it has not expired).
     func hasSeen(id: [UInt8], mailbox: Address) async throws -> Bool

@@ -18,6 +18,7 @@ public final class RelayServer: Sendable {
     private let connections: ConnectionTable
     private let peers: PeerLinks
     private let replays = ReplayGuard()
+    private let forwardedLayers: ForwardedLayerLog
     /// The address and port actually bound (port 0 asks the system for one).
     public let host: String
     public let port: Int
@@ -38,6 +39,7 @@ public final class RelayServer: Sendable {
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, System.coreCount))
         connections = ConnectionTable(limit: configuration.maxConnections)
         peers = PeerLinks(store: store)
+        forwardedLayers = ForwardedLayerLog(store: store, logger: logger)
         let maxRecord = RelayMessage.maxPlaintext + XChaCha20Poly1305.tagByteCount
         let idle = TimeAmount.milliseconds(Int64(configuration.idleTimeout * 1000))
         do {
@@ -107,6 +109,7 @@ public final class RelayServer: Sendable {
         }
         try? await group.shutdownGracefully()
         peers.shutdown()
+        await forwardedLayers.flush()
     }
 
     /// Stops accepting; sessions in flight may finish for `drainTimeout`, then the rest are
@@ -132,7 +135,7 @@ public final class RelayServer: Sendable {
         sessionLogger[metadataKey: "peer"] = "\(peer)"
         let session = RelaySession(
             identity: identity, configuration: configuration, store: store, stagingFolder: stagingFolder, hub: hub,
-            status: status, logger: sessionLogger, peers: peers, replays: replays)
+            status: status, logger: sessionLogger, peers: peers, replays: replays, forwardedLayers: forwardedLayers)
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var iterator = inbound.makeAsyncIterator()

@@ -15,6 +15,7 @@ struct RelaySession {
     let logger: Logger
     let peers: PeerLinks
     let replays: ReplayGuard
+    let forwardedLayers: ForwardedLayerLog
 
     typealias Inbound = NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
 
@@ -276,6 +277,9 @@ struct DepositUpload: @unchecked Sendable {
     }
 
     /// The bytes received so far, from the start (for opening or passing on an onion layer).
+    /// Whether the upload stayed in memory (it is small) rather than in a staged file.
+    var isInMemory: Bool { file == nil }
+
     func source() throws -> ByteSource {
         if let file { return try FileDescriptorSource(path: file.temporaryPath) }
         return MemorySource(memory)

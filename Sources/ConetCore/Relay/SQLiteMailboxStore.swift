@@ -68,11 +68,21 @@ public final class SQLiteMailboxStore: MailboxStore, @unchecked Sendable {
         try await committer.commit(deposit, quota: quota)
     }
 
+    public func commit(forwarded layers: [Deposit]) async throws {
+        guard !layers.isEmpty else { return }
+        try await pool.write { db in
+            let remember = try db.cachedStatement(sql: "INSERT OR IGNORE INTO seen (mailbox, id, expires) VALUES (?, ?, ?)")
+            for layer in layers {
+                try remember.execute(arguments: [Data(layer.mailbox.bytes), Data(layer.id), Int64(layer.expires.timeIntervalSince1970)])
+            }
+        }
+    }
+
     public func hasSeen(id: [UInt8], mailbox: Address) async throws -> Bool {
         try await pool.read { db in
-            try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM seen WHERE mailbox = ? AND id = ? AND expires > ?",
-                arguments: [Data(mailbox.bytes), Data(id), Int64(Date().timeIntervalSince1970)]) ?? false
+            // Read for every onion layer: compiled once per reader connection.
+            let seen = try db.cachedStatement(sql: "SELECT 1 FROM seen WHERE mailbox = ? AND id = ? AND expires > ?")
+            return try Bool.fetchOne(seen, arguments: [Data(mailbox.bytes), Data(id), Int64(Date().timeIntervalSince1970)]) ?? false
         }
     }
 
