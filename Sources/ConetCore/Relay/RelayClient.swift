@@ -259,10 +259,14 @@ public final class RelayClient: @unchecked Sendable {
         let maxRecord = RelayMessage.maxPlaintext + XChaCha20Poly1305.tagByteCount + 4096
         func fill(_ count: Int) throws {
             while buffer.count < count {
-                var chunk = [UInt8](repeating: 0, count: max(65536, count - buffer.count))
-                let n = chunk.withUnsafeMutableBytes { Foundation.recv(fd, $0.baseAddress, $0.count, 0) }
+                var n = 0
+                // Uninitialized: recv fills it, and only what it filled is kept.
+                let chunk = [UInt8](unsafeUninitializedCapacity: max(65536, count - buffer.count)) { space, filled in
+                    n = Foundation.recv(fd, space.baseAddress, space.count, 0)
+                    filled = max(0, n)
+                }
                 if n > 0 {
-                    buffer += chunk[..<n]
+                    buffer += chunk
                 } else if n == 0 {
                     throw RelayError.connection("the relay closed the connection")
                 } else if errno != EINTR {
