@@ -276,10 +276,10 @@ struct DepositUpload: @unchecked Sendable {
         }
     }
 
-    /// The bytes received so far, from the start (for opening or passing on an onion layer).
     /// Whether the upload stayed in memory (it is small) rather than in a staged file.
     var isInMemory: Bool { file == nil }
 
+    /// The bytes received so far, from the start (for opening or passing on an onion layer).
     func source() throws -> ByteSource {
         if let file { return try FileDescriptorSource(path: file.temporaryPath) }
         return MemorySource(memory)
