@@ -83,7 +83,15 @@ import Testing
             #expect(receipt["messageId"] as? String == report["messageId"] as? String)
             #expect(receipt["verified"] as? Bool == true)
         }
-        #expect(Set(try net.receive()) == ["one hop", "two hops", "three hops"])
+        // Relays open layers of up to 64 KiB on the session's task and larger ones on their thread
+        // pool: a 300 KB message takes the second path at each hop.
+        let large = String(repeating: "onion ", count: 50_000)
+        let big = try net.send(large, via: [net.a, net.b], extra: ["--no-compress"])
+        #expect(big.status == 0, "\(big.stderr)")
+        let received = try net.receive()
+        #expect(Set(received.filter { $0.count < 100 }) == ["one hop", "two hops", "three hops"])
+        let largeCopies = received.filter { $0 == large }.count
+        #expect(largeCopies == 1)
         // Without --wait-receipt the receipt is still checked, just not printed.
         let quiet = try net.send("quiet", via: [net.a, net.b])
         #expect(quiet.status == 0, "\(quiet.stderr)")
