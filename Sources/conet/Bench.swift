@@ -13,10 +13,10 @@ struct Bench: AsyncParsableCommand {
             timed as a direct call into libsecp256k1 or libsodium: 'ratio' is conet's rate over the \
             direct rate (1.0 means the Swift layer costs nothing). The relay suite starts a relay in \
             this process on 127.0.0.1 (a free port) with its store in a temporary folder, removed \
-            afterwards; its deposits are durable (fsynced) as in 'conet relay'. Its first figure times the \
-            store alone (32 tasks committing, no sockets), to tell the store's share from the network's. \
-            The onion suite starts \
-            three such relays and sends 1 KiB messages over paths of 1 (a direct deposit), 2 and 3 of them.
+            afterwards; its deposits are durable (fsynced) as in 'conet relay'. Its first figure times \
+            the store alone (32 tasks committing, no sockets), to tell the store's share from the \
+            network's. The onion suite starts three such relays and sends 1 KiB messages over paths of \
+            1 (a direct deposit), 2 and 3 of them.
 
             --compare OLD.json matches figures by suite and name and prints each one's change; a rate \
             that fell, or a latency (unit µs) that rose, by more than --tolerance is a regression.
@@ -123,7 +123,7 @@ struct Bench: AsyncParsableCommand {
     static func onOwnThread(_ body: @escaping @Sendable () throws -> Void) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let thread = Thread { continuation.resume(with: Result { try body() }) }
-            thread.stackSize = 8 << 20
+            thread.stackSize = 8 << 20  // the main thread's, which the suites ran on before
             thread.start()
         }
     }

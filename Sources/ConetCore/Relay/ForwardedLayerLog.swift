@@ -8,10 +8,8 @@ import NIOConcurrencyHelpers
 final class ForwardedLayerLog: Sendable {
     private struct State {
         var pending: [Deposit] = []
-        /// Whether the background writer runs (it stops when it finds nothing queued).
-        var writing = false
-        /// Whether it is writing a batch it took, which `flush` must wait for.
-        var busy = false
+        /// The background writer, while it runs; it ends when it finds nothing queued.
+        var writer: Task<Void, Never>?
     }
 
     private let store: any MailboxStore
@@ -28,39 +26,34 @@ final class ForwardedLayerLog: Sendable {
 
     /// Queues the id of a layer that is being passed on.
     func note(_ layer: Deposit) {
-        let start = state.withLockedValue { state in
+        state.withLockedValue { state in
             state.pending.append(layer)
-            defer { state.writing = true }
-            return !state.writing
+            if state.writer == nil { state.writer = Task { await writeBatches() } }
         }
-        if start { Task { await writeBatches() } }
     }
 
-    /// Writes what is queued, and waits for a batch being written (when the relay stops).
+    /// Waits for the background writer, then writes anything still queued (when the relay stops).
     func flush() async {
-        while true {
-            let (batch, busy) = state.withLockedValue { state in
-                defer { state.pending = [] }
-                return (state.pending, state.busy)
-            }
-            await write(batch)
-            if batch.isEmpty && !busy { return }
-            if batch.isEmpty { try? await Task.sleep(for: .milliseconds(1)) }
-        }
+        await state.withLockedValue(\.writer)?.value
+        await write(takePending(endingWriterIfEmpty: false))
     }
 
     private func writeBatches() async {
         while true {
             try? await Task.sleep(for: Self.interval)
-            let batch = state.withLockedValue { state in
-                defer { state.pending = [] }
-                state.writing = !state.pending.isEmpty
-                state.busy = state.writing
-                return state.pending
-            }
+            let batch = takePending(endingWriterIfEmpty: true)
             if batch.isEmpty { return }
             await write(batch)
-            state.withLockedValue { $0.busy = false }
+        }
+    }
+
+    /// Takes the queue; the writer, finding it empty, marks itself ended in the same step, so a
+    /// `note` after that starts a new one.
+    private func takePending(endingWriterIfEmpty: Bool) -> [Deposit] {
+        state.withLockedValue { state in
+            defer { state.pending = [] }
+            if endingWriterIfEmpty && state.pending.isEmpty { state.writer = nil }
+            return state.pending
         }
     }
 

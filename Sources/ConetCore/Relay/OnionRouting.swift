@@ -34,14 +34,13 @@ extension RelaySession {
         let opened: Result<(OnionInstruction, DepositUpload), Error>
         do {
             let identity = identity, staging = stagingFolder, limit = configuration.inlineLimit, maxBytes = configuration.maxMessageBytes
-            if upload.isInMemory && upload.size <= Self.smallLayerByteCount {
-                // Opened in a fraction of a millisecond: here, instead of two thread hand-offs.
-                opened = .success(try Self.open(upload, identity: identity, staging: staging, inlineLimit: limit, maxBytes: maxBytes))
-            } else {
-                opened = .success(try await peers.run {
-                    try Self.open(upload, identity: identity, staging: staging, inlineLimit: limit, maxBytes: maxBytes)
-                })
+            let opening: @Sendable () throws -> (OnionInstruction, DepositUpload) = {
+                try Self.open(upload, identity: identity, staging: staging, inlineLimit: limit, maxBytes: maxBytes)
             }
+            // A small layer in memory opens in a fraction of a millisecond: here, instead of two
+            // thread hand-offs; a larger one (or one in a file) on the pool.
+            let small = upload.isInMemory && upload.size <= Self.smallLayerByteCount
+            opened = .success(small ? try opening() : try await peers.run(opening))
         } catch {
             opened = .failure(error)
         }
