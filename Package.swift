@@ -59,7 +59,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ConetCoreTests",
-            dependencies: ["ConetCore"],
+            // GRDB, to write a store in an older schema that the migration test then opens.
+            dependencies: ["ConetCore", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import ConetCore
 
@@ -92,6 +93,66 @@ import Testing
         // Another mailbox has its own quota.
         let carol = PrivateKey.generate().publicKey.address
         try await store.commit(deposit(carol, size: 3000), quota: quota)
+    }
+
+    /// A relay's data from before the single message table (schema v2: messages and seen ids in
+    /// tables of their own) opens with nothing lost: waiting messages in their order, with their
+    /// bodies and quota, and acknowledged ids still refused.
+    @Test func aStoreInTheOlderSchemaOpensWithNothingLost() async throws {
+        let folder = folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("bodies"), withIntermediateDirectories: true)
+        let bob = PrivateKey.generate().publicKey.address, relay = PrivateKey.generate().publicKey.address
+        let (first, second, acknowledged, forwarded) = (SecureRandom.bytes(16), SecureRandom.bytes(16), SecureRandom.bytes(16), SecureRandom.bytes(16))
+        let later = Int64(Date().timeIntervalSince1970) + 3600, now = Int64(Date().timeIntervalSince1970)
+        let fileName = "\(Hex.encode(bob.bytes))-\(Hex.encode(second))"
+        try Data(repeating: 5, count: 300_000).write(to: folder.appendingPathComponent("bodies/\(fileName)"))
+        let queue = try DatabaseQueue(path: folder.appendingPathComponent("relay.sqlite").path)
+        try await queue.write { db in
+            try db.execute(sql: """
+                CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
+                INSERT INTO grdb_migrations VALUES ('v1'), ('v2 seen');
+                CREATE TABLE message (id BLOB NOT NULL, mailbox BLOB NOT NULL, size INTEGER NOT NULL, received INTEGER NOT NULL,
+                  expires INTEGER NOT NULL, body BLOB, file TEXT, PRIMARY KEY (mailbox, id));
+                CREATE INDEX message_mailbox ON message(mailbox, received);
+                CREATE INDEX message_expires ON message(expires);
+                CREATE TABLE card (address BLOB PRIMARY KEY NOT NULL, json BLOB NOT NULL, updated INTEGER NOT NULL);
+                CREATE TABLE mailbox (address BLOB PRIMARY KEY NOT NULL, count INTEGER NOT NULL, bytes INTEGER NOT NULL);
+                CREATE TABLE seen (mailbox BLOB NOT NULL, id BLOB NOT NULL, expires INTEGER NOT NULL, PRIMARY KEY (mailbox, id)) WITHOUT ROWID;
+                CREATE INDEX seen_expires ON seen(expires);
+                """)
+            try db.execute(
+                sql: "INSERT INTO message VALUES (?, ?, 3, ?, ?, ?, NULL), (?, ?, 300000, ?, ?, NULL, ?)",
+                arguments: [Data(first), Data(bob.bytes), now, later, Data([1, 2, 3]), Data(second), Data(bob.bytes), now, later, fileName])
+            try db.execute(
+                sql: "INSERT INTO seen VALUES (?, ?, ?), (?, ?, ?), (?, ?, ?), (?, ?, ?)",
+                arguments: [Data(bob.bytes), Data(first), later, Data(bob.bytes), Data(second), later,
+                            Data(bob.bytes), Data(acknowledged), later, Data(relay.bytes), Data(forwarded), later])
+            try db.execute(sql: "INSERT INTO mailbox VALUES (?, 2, 300003)", arguments: [Data(bob.bytes)])
+        }
+        try queue.close()
+
+        let store = try SQLiteMailboxStore(folder: folder)
+        #expect(try await store.list(mailbox: bob, limit: 10).map(\.id) == [first, second])
+        guard case .inline(let bytes) = try await store.body(id: first, mailbox: bob), case .file(_, let size) = try await store.body(id: second, mailbox: bob) else {
+            Issue.record("a migrated message lost its body")
+            return
+        }
+        #expect(bytes == [1, 2, 3] && size == 300_000)
+        #expect(try await store.body(id: acknowledged, mailbox: bob) == nil)
+        #expect(try await store.hasSeen(id: acknowledged, mailbox: bob))
+        #expect(try await store.hasSeen(id: forwarded, mailbox: relay))
+        let quota = MailboxQuota(maxBytes: 1 << 30, maxCount: 3)
+        for id in [first, acknowledged] {
+            await #expect(throws: MailboxStoreError.duplicate) {
+                try await store.commit(Deposit(id: id, mailbox: bob, size: 1, received: Date(), expires: Date().addingTimeInterval(60), body: .inline([0])), quota: quota)
+            }
+        }
+        // The tally came along: a third message fits the count of 3, a fourth does not.
+        try await store.commit(deposit(bob, size: 10), quota: quota)
+        await #expect(throws: MailboxStoreError.self) { try await store.commit(deposit(bob, size: 10), quota: quota) }
+        #expect(try await store.delete(id: second, mailbox: bob))
+        #expect(try await store.list(mailbox: bob, limit: 10).count == 2)
     }
 
     @Test func fileBodiesSurviveReopeningAndOrphansAreRemoved() async throws {
