@@ -9,27 +9,19 @@ extension RelaySession {
         let own = identity.publicKey.address
         let layerID = Hex.encode(header.messageID)
         // A replay is refused before anything is passed on: in memory for this process, in the
-        // store (read while the layer is opened) for what came before a restart.
-        let replayed: () -> RelayMessage = { [logger] in
+        // store for what came before a restart.
+        let fresh = replays.claim(header.messageID, mailbox: own, expires: expires)
+        guard fresh, try await !store.hasSeen(id: header.messageID, mailbox: own) else {
             logger.info("onion layer replayed", metadata: ["id": "\(layerID)"])
             return .error(code: .replayed, message: "this relay already handled message \(layerID)")
         }
-        guard replays.claim(header.messageID, mailbox: own, expires: expires) else { return replayed() }
-        let store = store
-        let seenBefore = Task { try await store.hasSeen(id: header.messageID, mailbox: own) }
         let layer = Deposit(id: header.messageID, mailbox: own, size: 0, received: Date(), expires: expires, body: .forwarded)
-        return try await pass(upload, layerID: layerID, layer: layer) {
-            try await seenBefore.value ? replayed() : nil
-        }
+        return try await pass(upload, layerID: layerID, layer: layer)
     }
 
     /// Opens the layer and acts on its instruction.
-    /// - Parameters:
-    ///   - layer: the record that remembers a forwarded layer's id.
-    ///   - refusal: asked once the layer is open, before anything is passed on.
-    private func pass(
-        _ upload: DepositUpload, layerID: String, layer: Deposit, refusal: () async throws -> RelayMessage?
-    ) async throws -> RelayMessage {
+    /// - Parameter layer: the record that remembers a forwarded layer's id.
+    private func pass(_ upload: DepositUpload, layerID: String, layer: Deposit) async throws -> RelayMessage {
         let own = identity.publicKey.address
         let opened: Result<(OnionInstruction, DepositUpload), Error>
         do {
@@ -44,7 +36,6 @@ extension RelaySession {
         } catch {
             opened = .failure(error)
         }
-        if let refused = try await refusal() { return refused }
         let (instruction, inner): (OnionInstruction, DepositUpload)
         switch opened {
         case .success(let result): (instruction, inner) = result
@@ -66,7 +57,7 @@ extension RelaySession {
             // message id it stored (the deposit case needs no record of its own for that reason).
             forwardedLayers.note(layer)
             do {
-                let receipt = try await peers.forward({ try inner.source() }, to: instruction.address)
+                let receipt = try await peers.forward({ try inner.source() }, to: instruction.address, on: eventLoop)
                 logger.info("onion forwarded", metadata: ["layer": "\(layerID)", "next": "\(instruction.address)", "bytes": "\(inner.size)"])
                 return .receipt(receipt)
             } catch {

@@ -1,11 +1,12 @@
 import Foundation
 import NIOConcurrencyHelpers
+import NIOCore
 import NIOPosix
 
 /// A relay's connections to other relays, for passing onion layers on. A peer is known only by a
 /// verified card naming its endpoint (given with `--peer` or published to this relay); every
-/// connection authenticates the peer's wallet in the handshake. The blocking client runs on a
-/// thread pool of its own, never on the event loops; idle sessions are kept for reuse.
+/// connection authenticates the peer's wallet in the handshake. Sessions run on the event loop
+/// of the session whose layer they carry, and idle ones are kept for reuse on that loop.
 final class PeerLinks: Sendable {
     enum Failure: Error {
         case unknown
@@ -27,41 +28,46 @@ final class PeerLinks: Sendable {
 
     private let store: any MailboxStore
     private let pool: NIOThreadPool
-    private let idle = NIOLockedValueBox<[Address: [RelayClient]]>([:])
+    private let idle = NIOLockedValueBox<[Address: [PeerSession]]>([:])
     /// Endpoints from verified cards, kept for a minute: a forward should not wait on the store.
     private let endpoints = NIOLockedValueBox<[Address: (RelayEndpoint, Date)]>([:])
     static let endpointLifetime: TimeInterval = 60
     static let maxIdlePerPeer = 64
 
-    init(store: any MailboxStore, threads: Int = 64) {
+    init(store: any MailboxStore, threads: Int = max(2, System.coreCount)) {
         self.store = store
         pool = NIOThreadPool(numberOfThreads: threads)
         pool.start()
     }
 
     func shutdown() {
-        idle.withLockedValue { $0 = [:] }
+        let sessions = idle.withLockedValue { idle in
+            defer { idle = [:] }
+            return idle.values.joined()
+        }
+        for session in sessions { session.close() }
         try? pool.syncShutdownGracefully()
     }
 
-    /// Runs blocking work (opening a layer, a peer session) off the event loops and the
-    /// cooperative pool.
+    /// Runs blocking work (opening a large layer) off the event loops and the cooperative pool.
     func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await pool.runIfActive(body)
     }
 
-    /// Passes `layer` to the relay whose wallet is `address`; returns its answer's receipt.
-    func forward(_ layer: @escaping @Sendable () throws -> ByteSource, to address: Address) async throws(Failure) -> [UInt8] {
+    /// Passes `layer` to the relay whose wallet is `address`, over a session on `eventLoop`;
+    /// returns its answer's receipt.
+    func forward(
+        _ layer: @escaping @Sendable () throws -> ByteSource, to address: Address, on eventLoop: any EventLoop
+    ) async throws(Failure) -> [UInt8] {
         let endpoint = try await self.endpoint(of: address)
         do {
-            return try await run { [self] in
-                let reused = take(address)
-                do {
-                    return try send(layer(), through: reused ?? RelayClient(endpoint: endpoint, timeout: 30), address: address)
-                } catch RelayError.connection(_) where reused != nil {
-                    // A kept session the peer has since closed: one fresh attempt.
-                    return try send(layer(), through: RelayClient(endpoint: endpoint, timeout: 30), address: address)
-                }
+            let reused = take(address, on: eventLoop)
+            do {
+                let session = if let reused { reused } else { try await PeerSession.connect(to: endpoint, on: eventLoop) }
+                return try await send(layer(), through: session, address: address)
+            } catch RelayError.connection(_) where reused != nil {
+                // A kept session the peer has since closed: one fresh attempt.
+                return try await send(layer(), through: PeerSession.connect(to: endpoint, on: eventLoop), address: address)
             }
         } catch RelayError.wrongRelay(_, _) {
             throw .unauthenticated
@@ -92,15 +98,29 @@ final class PeerLinks: Sendable {
         }
     }
 
-    private func send(_ source: ByteSource, through client: RelayClient, address: Address) throws -> [UInt8] {
-        let receipt = try client.sendOnion(from: source)
-        idle.withLockedValue { clients in
-            if clients[address, default: []].count < Self.maxIdlePerPeer { clients[address, default: []].append(client) }
+    private func send(_ source: ByteSource, through session: PeerSession, address: Address) async throws -> [UInt8] {
+        let receipt: DeliveryReceipt
+        do {
+            receipt = try await session.sendOnion(from: source)
+        } catch {
+            // Only a session that answered in step is kept.
+            session.close()
+            throw error
         }
+        let surplus = idle.withLockedValue { sessions -> PeerSession? in
+            guard sessions[address, default: []].count < Self.maxIdlePerPeer else { return session }
+            sessions[address, default: []].append(session)
+            return nil
+        }
+        surplus?.close()
         return receipt.encoded
     }
 
-    private func take(_ address: Address) -> RelayClient? {
-        idle.withLockedValue { $0[address]?.popLast() }
+    /// A kept session with `address` on `eventLoop`, so the forward stays on one thread.
+    private func take(_ address: Address, on eventLoop: any EventLoop) -> PeerSession? {
+        idle.withLockedValue { sessions in
+            guard let index = sessions[address]?.lastIndex(where: { $0.eventLoop === eventLoop }) else { return nil }
+            return sessions[address]?.remove(at: index)
+        }
     }
 }

@@ -100,15 +100,15 @@ public final class RelayServer: Sendable {
                         connection.channel.close(promise: nil)
                         continue
                     }
-                    tasks.addTask { [self] in
+                    tasks.addTask(executorPreference: EventLoopTaskExecutor(connection.channel.eventLoop)) { [self] in
                         defer { connections.remove(ticket) }
                         await serve(connection, ticket: ticket, peer: peer, status: status)
                     }
                 }
             }
         }
-        try? await group.shutdownGracefully()
         peers.shutdown()
+        try? await group.shutdownGracefully()
         await forwardedLayers.flush()
     }
 
@@ -135,7 +135,8 @@ public final class RelayServer: Sendable {
         sessionLogger[metadataKey: "peer"] = "\(peer)"
         let session = RelaySession(
             identity: identity, configuration: configuration, store: store, stagingFolder: stagingFolder, hub: hub,
-            status: status, logger: sessionLogger, peers: peers, replays: replays, forwardedLayers: forwardedLayers)
+            status: status, logger: sessionLogger, peers: peers, replays: replays, forwardedLayers: forwardedLayers,
+            eventLoop: channel.eventLoop)
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var iterator = inbound.makeAsyncIterator()

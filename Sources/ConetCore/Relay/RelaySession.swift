@@ -16,6 +16,8 @@ struct RelaySession {
     let peers: PeerLinks
     let replays: ReplayGuard
     let forwardedLayers: ForwardedLayerLog
+    /// The connection's event loop: sessions with other relays for this one's layers run there.
+    let eventLoop: any EventLoop
 
     typealias Inbound = NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
 
