@@ -112,8 +112,13 @@ public final class SQLiteMailboxStore: MailboxStore, @unchecked Sendable {
     }
 
     public func hasSeen(id: [UInt8], mailbox: Address) async throws -> Bool {
-        try await pool.read { db in
-            // Read for every onion layer: compiled once per reader connection.
+        try hasSeenNow(id: id, mailbox: mailbox)
+    }
+
+    /// Read for every onion layer: an indexed read of one row in WAL mode, which never waits for
+    /// the writer, so it runs right on the caller's thread instead of two thread hand-offs away.
+    private func hasSeenNow(id: [UInt8], mailbox: Address) throws -> Bool {
+        try pool.read { db in
             let seen = try db.cachedStatement(sql: "SELECT 1 FROM message WHERE mailbox = ? AND id = ? AND expires > ?")
             return try Bool.fetchOne(seen, arguments: [Data(mailbox.bytes), Data(id), Int64(Date().timeIntervalSince1970)]) ?? false
         }
