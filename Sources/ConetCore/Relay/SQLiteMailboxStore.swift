@@ -275,9 +275,12 @@ private actor GroupCommitter {
                 let insert = try db.cachedStatement(
                     sql: "INSERT INTO message (mailbox, id, size, received, expires, body, file, held) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
                 let tally = try db.cachedStatement(sql: """
-                    INSERT INTO mailbox (address, count, bytes) VALUES (?, 1, ?)
-                    ON CONFLICT(address) DO UPDATE SET count = count + 1, bytes = bytes + excluded.bytes
+                    INSERT INTO mailbox (address, count, bytes) VALUES (?, ?, ?)
+                    ON CONFLICT(address) DO UPDATE SET count = count + excluded.count, bytes = bytes + excluded.bytes
                     """)
+                // Each mailbox's usage is read once per group and counted up here; its tally row
+                // is written once at the end, not once per deposit.
+                var usages: [Address: (count: Int, bytes: Int, added: Int, addedBytes: Int)] = [:]
                 for (index, (deposit, quota)) in batch.enumerated() {
                     guard case .success = outcome[index] else { continue }
                     let mailbox = Data(deposit.mailbox.bytes)
@@ -290,8 +293,11 @@ private actor GroupCommitter {
                         }
                         continue
                     }
-                    let row = try Row.fetchOne(usage, arguments: [mailbox])
-                    let count: Int = row?["count"] ?? 0, bytes: Int = row?["bytes"] ?? 0
+                    if usages[deposit.mailbox] == nil {
+                        let row = try Row.fetchOne(usage, arguments: [mailbox])
+                        usages[deposit.mailbox] = (row?["count"] ?? 0, row?["bytes"] ?? 0, 0, 0)
+                    }
+                    let (count, bytes, _, _) = usages[deposit.mailbox]!
                     if count + 1 > quota.maxCount {
                         outcome[index] = .failure(MailboxStoreError.quotaExceeded("the mailbox holds \(count) messages (limit \(quota.maxCount))"))
                         continue
@@ -313,7 +319,13 @@ private actor GroupCommitter {
                         outcome[index] = .failure(MailboxStoreError.duplicate)
                         continue
                     }
-                    try tally.execute(arguments: [mailbox, deposit.size])
+                    usages[deposit.mailbox]!.count += 1
+                    usages[deposit.mailbox]!.bytes += deposit.size
+                    usages[deposit.mailbox]!.added += 1
+                    usages[deposit.mailbox]!.addedBytes += deposit.size
+                }
+                for (mailbox, usage) in usages where usage.added > 0 {
+                    try tally.execute(arguments: [Data(mailbox.bytes), usage.added, usage.addedBytes])
                 }
                 return outcome
             }
