@@ -95,6 +95,33 @@ import Testing
         try await store.commit(deposit(carol, size: 3000), quota: quota)
     }
 
+    /// Deposits committed in one group are counted against the quota one by one, and the
+    /// running tally they leave is right for the next group.
+    @Test func aGroupOfDepositsIsHeldToTheQuotaTogether() async throws {
+        let folder = folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try SQLiteMailboxStore(folder: folder)
+        let bob = PrivateKey.generate().publicKey.address
+        let quota = MailboxQuota(maxBytes: 1 << 20, maxCount: 5)
+        let deposits = (0..<20).map { _ in deposit(bob, size: 100) }
+        let stored = await withTaskGroup(of: Bool.self) { group in
+            for made in deposits {
+                group.addTask { (try? await store.commit(made, quota: quota)) != nil }
+            }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(stored == 5)
+        let listed = try await store.list(mailbox: bob, limit: 100)
+        #expect(listed.count == 5)
+        await #expect(throws: MailboxStoreError.self) { try await store.commit(deposit(bob, size: 100), quota: quota) }
+        #expect(try await store.delete(id: listed[0].id, mailbox: bob))
+        try await store.commit(deposit(bob, size: 100), quota: quota)
+        // Bytes are counted too: 5 x 100 are stored, so 524 more would make 1024, 523 fits.
+        let byBytes = MailboxQuota(maxBytes: 1023, maxCount: 100)
+        await #expect(throws: MailboxStoreError.self) { try await store.commit(deposit(bob, size: 524), quota: byBytes) }
+        try await store.commit(deposit(bob, size: 523), quota: byBytes)
+    }
+
     /// A relay's data from before the single message table (schema v2: messages and seen ids in
     /// tables of their own) opens with nothing lost: waiting messages in their order, with their
     /// bodies and quota, and acknowledged ids still refused.
