@@ -108,17 +108,18 @@ extension BenchSuites {
         var figures: [BenchFigure] = []
         for path in paths {
             let count = path.count
-            // Enough for every run at a generous rate; a worker that runs out just stops early.
-            let onions = try OnionStock((0..<Int(max(2000, 12000 * watch.seconds))).map { _ in
+            // A direct deposit needs only a fresh id; onions are built ahead, enough for every run
+            // at a generous rate. A worker that runs out stops (its operations so far count).
+            let onions = try OnionStock(count == 1 ? [] : (0..<Int(max(2000, 12000 * watch.seconds))).map { _ in
                 try BenchRelay.onion(BenchRelay.freshCopy(message), path: path.map(\.server.identity.publicKey), mailbox: recipient.address)
             })
             let send: @Sendable (RelayClient) throws -> Void = { client in
-                guard let next = onions.next() else { return }
                 if count == 1 {
-                    _ = try client.deposit(into: recipient.address, from: MemorySource(next.message))
-                } else {
-                    _ = try client.sendOnion(from: MemorySource(next.layers))
+                    _ = try client.deposit(into: recipient.address, from: MemorySource(BenchRelay.freshCopy(message)))
+                    return
                 }
+                guard let next = onions.next() else { throw Stopwatch.WorkerDone() }
+                _ = try client.sendOnion(from: MemorySource(next))
             }
             let single = try RelayClient(endpoint: path[0].endpoint)
             let latency = try watch.concurrentRuns(workers: 1) { _ in try send(single) }
@@ -135,14 +136,13 @@ extension BenchSuites {
 
 /// Pre-built onions handed out once each, from many threads.
 final class OnionStock: @unchecked Sendable {
-    struct Onion { let message: [UInt8]; let layers: [UInt8] }
     private let lock = NSLock()
-    private var items: [Onion]
+    private var items: [[UInt8]]
     private var index = 0
 
-    init(_ items: [Onion]) { self.items = items }
+    init(_ items: [[UInt8]]) { self.items = items }
 
-    func next() -> Onion? {
+    func next() -> [UInt8]? {
         lock.withLock {
             guard index < items.count else { return nil }
             defer { index += 1 }
@@ -212,14 +212,13 @@ final class BenchRelay: @unchecked Sendable {
         try Self.blocking { try await server.addPeer(card) }
     }
 
-    /// `message` wrapped for `path` (a path of one relay: the message itself, deposited directly).
-    static func onion(_ message: [UInt8], path: [PublicKey], mailbox: Address) throws -> OnionStock.Onion {
-        guard path.count > 1 else { return OnionStock.Onion(message: message, layers: []) }
+    /// `message` wrapped in one layer per relay of `path`, entry first.
+    static func onion(_ message: [UInt8], path: [PublicKey], mailbox: Address) throws -> [UInt8] {
         let sink = BenchCorpus.Sink()
         let layers = try OnionWriter(path: path, mailbox: mailbox, options: EnvelopeOptions()) { sink.bytes += $0 }
         try layers.write(message)
         try layers.finish()
-        return OnionStock.Onion(message: message, layers: sink.bytes)
+        return sink.bytes
     }
 
     /// Waits for async work from synchronous code (the bench command runs outside any task).

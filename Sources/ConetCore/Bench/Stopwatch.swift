@@ -80,6 +80,8 @@ public struct Stopwatch: Sendable {
                         latencies.append(Self.seconds(ContinuousClock.now - began))
                     } while ContinuousClock.now < deadline
                     tally.add(latencies)
+                } catch is WorkerDone {
+                    tally.add(latencies)
                 } catch {
                     tally.fail(error)
                 }
@@ -93,6 +95,10 @@ public struct Stopwatch: Sendable {
         if let error { throw error }
         return (Double(latencies.count) / elapsed, latencies.sorted())
     }
+
+    /// Thrown by a concurrent run's operation that has no more work: that worker stops, and
+    /// what it did until then counts.
+    struct WorkerDone: Error {}
 
     static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
