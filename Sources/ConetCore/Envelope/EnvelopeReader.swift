@@ -38,7 +38,7 @@ public final class EnvelopeReader {
 
     /// Finds and opens `identity`'s stanza and checks the header MAC with the file key inside.
     func unwrapFileKey(with identity: PrivateKey) throws(EnvelopeError) -> (Int, SecretBytes)? {
-        let address = identity.publicKey.address
+        let address = identity.address
         let shared = identity.sharedSecret(with: header.ephemeralKey)
         let key = EnvelopeKeys.stanzaKey(sharedSecret: shared, ephemeral: header.ephemeralKey, recipient: identity.publicKey)
         let preamble = Array(header.bytes[..<header.preambleByteCount])

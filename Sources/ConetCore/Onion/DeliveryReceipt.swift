@@ -17,7 +17,7 @@ public struct DeliveryReceipt: Sendable, Equatable {
 
     /// Signs a receipt for `messageID` with the relay's wallet key.
     public init(messageID: [UInt8], relay key: PrivateKey, time: Date = Date()) {
-        relay = key.publicKey.address
+        relay = key.address
         self.messageID = messageID
         self.time = UInt64(max(0, time.timeIntervalSince1970))
         signature = PersonalMessage.sign(Self.signedBytes(relay: relay, messageID: messageID, time: self.time), with: key)

@@ -7,6 +7,9 @@ public struct PrivateKey: Sendable {
     public let secret: SecretBytes
     /// The matching public key, computed once.
     public let publicKey: PublicKey
+    /// The public key's wallet address, computed once: a relay compares against its own for
+    /// every onion layer.
+    public let address: Address
 
     /// Validates and adopts 32 bytes. The caller should wipe its copy of `bytes`.
     /// - Throws: `CryptoError.invalidPrivateKey` for 0, values ≥ n, or a wrong length.
@@ -27,7 +30,8 @@ public struct PrivateKey: Sendable {
         }
         guard let key else { throw .invalidPrivateKey }
         self.secret = secret
-        self.publicKey = PublicKey(key)
+        publicKey = PublicKey(key)
+        address = publicKey.address
     }
 
     /// A new key from libsodium's CSPRNG (retrying the ~2⁻¹²⁸ chance of an out-of-range value).

@@ -6,7 +6,7 @@ extension RelaySession {
     /// is forwarded to the next relay or deposited in a mailbox here, as its instruction says.
     /// The answer is the mailbox relay's receipt, or an error that names no relay upstream.
     func route(_ upload: DepositUpload, header: EnvelopeHeader, expires: Date) async throws -> RelayMessage {
-        let own = identity.publicKey.address
+        let own = identity.address
         let layerID = Hex.encode(header.messageID)
         // A replay is refused before anything is passed on: in memory for this process, in the
         // store for what came before a restart.
@@ -22,7 +22,7 @@ extension RelaySession {
     /// Opens the layer and acts on its instruction.
     /// - Parameter layer: the record that remembers a forwarded layer's id.
     private func pass(_ upload: DepositUpload, layerID: String, layer: Deposit) async throws -> RelayMessage {
-        let own = identity.publicKey.address
+        let own = identity.address
         let opened: Result<(OnionInstruction, DepositUpload), Error>
         do {
             let identity = identity, staging = stagingFolder, limit = configuration.inlineLimit, maxBytes = configuration.maxMessageBytes

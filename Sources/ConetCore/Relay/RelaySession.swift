@@ -202,7 +202,7 @@ struct RelaySession {
         guard header.created <= now.addingTimeInterval(300) else {
             return .error(code: .invalidMessage, message: "the message is dated in the future (\(TimeText.format(header.created)))")
         }
-        if mailbox == identity.publicKey.address {
+        if mailbox == identity.address {
             return try await route(upload, header: header, expires: expires)
         }
         let deposit = try upload.deposit(id: header.messageID, mailbox: mailbox, received: now, expires: expires)

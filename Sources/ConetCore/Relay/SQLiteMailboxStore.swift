@@ -117,8 +117,9 @@ public final class SQLiteMailboxStore: MailboxStore, @unchecked Sendable {
 
     /// Read for every onion layer: an indexed read of one row in WAL mode, which never waits for
     /// the writer, so it runs right on the caller's thread instead of two thread hand-offs away.
+    /// One statement is its own read transaction: no BEGIN and COMMIT around it.
     private func hasSeenNow(id: [UInt8], mailbox: Address) throws -> Bool {
-        try pool.read { db in
+        try pool.unsafeRead { db in
             let seen = try db.cachedStatement(sql: "SELECT 1 FROM message WHERE mailbox = ? AND id = ? AND expires > ?")
             return try Bool.fetchOne(seen, arguments: [Data(mailbox.bytes), Data(id), Int64(Date().timeIntervalSince1970)]) ?? false
         }
