@@ -14,7 +14,6 @@ final class PeerSession: @unchecked Sendable {
     static let timeout = TimeAmount.seconds(30)
 
     var eventLoop: any EventLoop { channel.eventLoop }
-    var isActive: Bool { channel.isActive }
 
     private init(endpoint: RelayEndpoint, channel: any Channel, answers: AnswerWaiter, keys: RelayHandshake.Keys) {
         self.endpoint = endpoint
