@@ -110,7 +110,7 @@ extension BenchSuites {
             let count = path.count
             // A direct deposit needs only a fresh id; onions are built ahead, enough for every run
             // at a generous rate. A worker that runs out stops (its operations so far count).
-            let onions = try OnionStock(count == 1 ? [] : (0..<Int(max(2000, 12000 * watch.seconds))).map { _ in
+            let onions = try count == 1 ? nil : OnionStock((0..<Int(max(2000, 12000 * watch.seconds))).map { _ in
                 try BenchRelay.onion(BenchRelay.freshCopy(message), path: path.map(\.server.identity.publicKey), mailbox: recipient.address)
             })
             let send: @Sendable (RelayClient) throws -> Void = { client in
@@ -118,7 +118,7 @@ extension BenchSuites {
                     _ = try client.deposit(into: recipient.address, from: MemorySource(BenchRelay.freshCopy(message)))
                     return
                 }
-                guard let next = onions.next() else { throw Stopwatch.WorkerDone() }
+                guard let next = onions?.next() else { throw Stopwatch.WorkerDone() }
                 _ = try client.sendOnion(from: MemorySource(next))
             }
             let single = try RelayClient(endpoint: path[0].endpoint)

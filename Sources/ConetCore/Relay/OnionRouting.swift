@@ -23,7 +23,7 @@ extension RelaySession {
     /// - Parameter layer: the record that remembers a forwarded layer's id.
     private func pass(_ upload: DepositUpload, layerID: String, layer: Deposit) async throws -> RelayMessage {
         let own = identity.address
-        let opened: Result<(OnionInstruction, DepositUpload), Error>
+        let instruction: OnionInstruction, inner: DepositUpload
         do {
             let identity = identity, staging = stagingFolder, limit = configuration.inlineLimit, maxBytes = configuration.maxMessageBytes
             let opening: @Sendable () throws -> (OnionInstruction, DepositUpload) = {
@@ -32,14 +32,9 @@ extension RelaySession {
             // A small layer in memory opens in a fraction of a millisecond: here, instead of two
             // thread hand-offs; a larger one (or one in a file) on the pool.
             let small = upload.isInMemory && upload.size <= Self.smallLayerByteCount
-            opened = .success(small ? try opening() : try await peers.run(opening))
+            (instruction, inner) = small ? try opening() : try await peers.run(opening)
         } catch {
-            opened = .failure(error)
-        }
-        let (instruction, inner): (OnionInstruction, DepositUpload)
-        switch opened {
-        case .success(let result): (instruction, inner) = result
-        case .failure(let error): return .error(code: .invalidMessage, message: "the onion layer does not open: \(error.localizedDescription)")
+            return .error(code: .invalidMessage, message: "the onion layer does not open: \(error.localizedDescription)")
         }
         guard instruction.address != own else {
             return .error(code: .invalidMessage, message: "the onion layer sends the message back to this relay (a loop)")

@@ -59,20 +59,15 @@ final class PeerSession: @unchecked Sendable {
     /// Hands the peer an onion layer sealed to it (in one record when it fits, else streamed)
     /// and returns the receipt it answers with, decoded but not yet checked against any address.
     func sendOnion(from source: ByteSource) async throws -> DeliveryReceipt {
-        let first = try source.read(exactly: RelayMessage.maxDataPiece)
-        var piece = first.count == RelayMessage.maxDataPiece ? try source.read(upTo: RelayMessage.maxDataPiece) : []
-        let answer: [UInt8]
-        if piece.isEmpty {
-            answer = try await request(.depositWhole(mailbox: endpoint.address, envelope: first))
-        } else {
-            // A large layer streams: each record is written to the socket before the next is read.
-            try await write(.depositBegin(mailbox: endpoint.address))
-            try await write(.data(first))
-            while !piece.isEmpty {
-                try await write(.data(piece))
-                piece = try source.read(upTo: RelayMessage.maxDataPiece)
+        // One record is written to the socket before the next is taken: at most two pieces held.
+        var records = DepositRecords(into: endpoint.address, from: source)
+        var answer: [UInt8] = []
+        while let record = try records.next() {
+            if records.isFinished {
+                answer = try await request(record)
+            } else {
+                try await write(record)
             }
-            answer = try await request(.end)
         }
         switch try RelayMessage(decoding: receiver.open(answer)) {
         case .receipt(let bytes): return try DeliveryReceipt(decoding: bytes)

@@ -100,20 +100,9 @@ public final class RelayClient: @unchecked Sendable {
     }
 
     private func upload(into mailbox: Address, from source: ByteSource) throws -> RelayMessage {
-        let first = try source.read(exactly: RelayMessage.maxDataPiece)
-        let more = first.count == RelayMessage.maxDataPiece ? try source.read(upTo: RelayMessage.maxDataPiece) : []
-        if more.isEmpty {
-            try send(.depositWhole(mailbox: mailbox, envelope: first))
-            return try expectAnswer()
-        }
-        return try upload(into: mailbox) { write in
-            try write(first)
-            var piece = more
-            while !piece.isEmpty {
-                try write(piece)
-                piece = try source.read(upTo: RelayMessage.maxDataPiece)
-            }
-        }
+        var records = DepositRecords(into: mailbox, from: source)
+        while let record = try records.next() { try send(record) }
+        return try expectAnswer()
     }
 
     public func list() throws -> [MailboxEntry] {

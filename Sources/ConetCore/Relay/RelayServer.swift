@@ -24,7 +24,7 @@ public final class RelayServer: Sendable {
     public let port: Int
 
     /// The relay's card text: `0xADDRESS@host:port`.
-    public var endpoint: String { "\(identity.publicKey.address.checksummed)@\(host):\(port)" }
+    public var endpoint: String { "\(identity.address.checksummed)@\(host):\(port)" }
 
     /// Binds the listening socket; `run` then serves.
     public init(
@@ -64,7 +64,7 @@ public final class RelayServer: Sendable {
         self.port = serverChannel.channel.localAddress?.port ?? port
         // Its own card, so clients building an onion path can look up this relay's key here.
         let card = try Card.make(key: identity, mailbox: endpoint, expires: nil)
-        try await store.putCard(address: identity.publicKey.address, json: [UInt8](card.jsonData()))
+        try await store.putCard(address: identity.address, json: [UInt8](card.jsonData()))
     }
 
     /// Makes another relay known for forwarding: its card must verify and name its endpoint.
@@ -77,7 +77,7 @@ public final class RelayServer: Sendable {
     /// The status document: this relay's address, endpoint, version and limits (like NIP-11).
     public func statusJSON() -> [UInt8] {
         var object = configuration.limitsJSON
-        object["address"] = identity.publicKey.address.checksummed
+        object["address"] = identity.address.checksummed
         object["publicKey"] = "0x" + Hex.encode(identity.publicKey.compressed)
         object["endpoint"] = endpoint
         object["software"] = "conet"

@@ -84,7 +84,7 @@ struct RelaySession {
             case .statusRequest:
                 try await writer.send(.status(json: status()))
             case .login(let address, let signature):
-                let signed = RelayHandshake.loginMessage(relay: identity.publicKey.address, keys: keys)
+                let signed = RelayHandshake.loginMessage(relay: identity.address, keys: keys)
                 guard PersonalMessage.verify(signed, signature: signature, address: address) else {
                     try await writer.send(.error(code: .forbidden, message: "the login signature is not \(address)'s over this session"))
                     return

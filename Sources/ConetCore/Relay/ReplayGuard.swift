@@ -3,8 +3,8 @@ import NIOConcurrencyHelpers
 
 /// The message ids this relay process has taken on lately, in memory: a second copy is refused at
 /// once, before any disk write, even while the first copy's id is still being written to the
-/// store. The store's `seen` table, read for every layer, covers the rest; so an id is kept here
-/// only for `window`, which bounds the memory to the ids of that window.
+/// store. The store's record of ids (`MailboxStore.hasSeen`, read for every layer) covers the
+/// rest; so an id is kept here only for `window`, which bounds the memory to that window's ids.
 final class ReplayGuard: Sendable {
     private struct State {
         var expiries: [[UInt8]: Date] = [:]

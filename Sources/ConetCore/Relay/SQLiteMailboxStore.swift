@@ -272,7 +272,7 @@ private actor GroupCommitter {
             let outcome: [Result<Void, any Error>] = try await pool.write { db in
                 var outcome = ready
                 // Cached statements: compiled once per connection, not once per deposit.
-                let usage = try db.cachedStatement(sql: "SELECT count, bytes FROM mailbox WHERE address = ?")
+                let readUsage = try db.cachedStatement(sql: "SELECT count, bytes FROM mailbox WHERE address = ?")
                 let insert = try db.cachedStatement(
                     sql: "INSERT INTO message (mailbox, id, size, received, expires, body, file, held) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
                 let tally = try db.cachedStatement(sql: """
@@ -281,52 +281,37 @@ private actor GroupCommitter {
                     """)
                 // Each mailbox's usage is read once per group and counted up here; its tally row
                 // is written once at the end, not once per deposit.
-                var usages: [Address: (count: Int, bytes: Int, added: Int, addedBytes: Int)] = [:]
+                var usages: [Address: GroupUsage] = [:]
                 for (index, (deposit, quota)) in batch.enumerated() {
                     guard case .success = outcome[index] else { continue }
                     let mailbox = Data(deposit.mailbox.bytes)
-                    let (received, expires) = (Int64(deposit.received.timeIntervalSince1970), Int64(deposit.expires.timeIntervalSince1970))
-                    if case .forwarded = deposit.body {
-                        do {
-                            try insert.execute(arguments: [mailbox, Data(deposit.id), 0, received, expires, nil as Data?, nil as String?, 0])
-                        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-                            outcome[index] = .failure(MailboxStoreError.duplicate)
-                        }
-                        continue
-                    }
-                    if usages[deposit.mailbox] == nil {
-                        let row = try Row.fetchOne(usage, arguments: [mailbox])
-                        usages[deposit.mailbox] = (row?["count"] ?? 0, row?["bytes"] ?? 0, 0, 0)
-                    }
-                    let (count, bytes, _, _) = usages[deposit.mailbox]!
-                    if count + 1 > quota.maxCount {
-                        outcome[index] = .failure(MailboxStoreError.quotaExceeded("the mailbox holds \(count) messages (limit \(quota.maxCount))"))
-                        continue
-                    }
-                    if bytes + deposit.size > quota.maxBytes {
-                        outcome[index] = .failure(MailboxStoreError.quotaExceeded("\(bytes) + \(deposit.size) bytes is over the \(quota.maxBytes)-byte limit"))
-                        continue
-                    }
-                    var inline: Data?
-                    var file: String?
+                    var inline: Data?, file: String?, held = true
                     switch deposit.body {
                     case .inline(let bytes): inline = Data(bytes)
                     case .file: file = Self.fileName(deposit)
-                    case .forwarded: continue
+                    case .forwarded: held = false
+                    }
+                    if held {
+                        let usage = try usages[deposit.mailbox] ?? GroupUsage(row: Row.fetchOne(readUsage, arguments: [mailbox]))
+                        usages[deposit.mailbox] = usage
+                        if let refusal = usage.refusal(adding: deposit.size, quota: quota) {
+                            outcome[index] = .failure(refusal)
+                            continue
+                        }
                     }
                     do {
-                        try insert.execute(arguments: [mailbox, Data(deposit.id), deposit.size, received, expires, inline, file, 1])
+                        try insert.execute(arguments: [
+                            mailbox, Data(deposit.id), deposit.size, Int64(deposit.received.timeIntervalSince1970),
+                            Int64(deposit.expires.timeIntervalSince1970), inline, file, held,
+                        ])
                     } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
                         outcome[index] = .failure(MailboxStoreError.duplicate)
                         continue
                     }
-                    usages[deposit.mailbox]!.count += 1
-                    usages[deposit.mailbox]!.bytes += deposit.size
-                    usages[deposit.mailbox]!.added += 1
-                    usages[deposit.mailbox]!.addedBytes += deposit.size
+                    if held { usages[deposit.mailbox]?.add(deposit.size) }
                 }
-                for (mailbox, usage) in usages where usage.added > 0 {
-                    try tally.execute(arguments: [Data(mailbox.bytes), usage.added, usage.addedBytes])
+                for (mailbox, usage) in usages where usage.added.count > 0 {
+                    try tally.execute(arguments: [Data(mailbox.bytes), usage.added.count, usage.added.bytes])
                 }
                 return outcome
             }
@@ -340,5 +325,29 @@ private actor GroupCommitter {
         } catch {
             return batch.map { _ in .failure(MailboxStoreError.storage(error.localizedDescription)) }
         }
+    }
+}
+
+/// A mailbox's usage while one commit group is written: its tally row as read, plus what the
+/// group has added so far.
+private struct GroupUsage {
+    let stored: (count: Int, bytes: Int)
+    private(set) var added: (count: Int, bytes: Int) = (0, 0)
+
+    init(row: Row?) {
+        stored = (row?["count"] ?? 0, row?["bytes"] ?? 0)
+    }
+
+    /// Why one more message of `size` bytes would break `quota`, or nil if it fits.
+    func refusal(adding size: Int, quota: MailboxQuota) -> MailboxStoreError? {
+        let count = stored.count + added.count, bytes = stored.bytes + added.bytes
+        if count + 1 > quota.maxCount { return .quotaExceeded("the mailbox holds \(count) messages (limit \(quota.maxCount))") }
+        if bytes + size > quota.maxBytes { return .quotaExceeded("\(bytes) + \(size) bytes is over the \(quota.maxBytes)-byte limit") }
+        return nil
+    }
+
+    mutating func add(_ size: Int) {
+        added.count += 1
+        added.bytes += size
     }
 }
