@@ -16,7 +16,8 @@ struct Bench: AsyncParsableCommand {
             afterwards; its deposits are durable (fsynced) as in 'conet relay'. Its first figure times \
             the store alone (32 tasks committing, no sockets), to tell the store's share from the \
             network's. The onion suite starts three such relays and sends 1 KiB messages over paths of \
-            1 (a direct deposit), 2 and 3 of them.
+            1 (a direct deposit), 2 and 3 of them, and over a path of 1 as an onion layer for that \
+            relay (what the last hop of every onion costs, next to a direct deposit).
 
             --compare OLD.json matches figures by suite and name and prints each one's change; a rate \
             that fell, or a latency (unit µs) that rose, by more than --tolerance is a regression.

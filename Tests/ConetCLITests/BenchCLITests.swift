@@ -53,6 +53,7 @@ import Testing
             "store commit 1 KiB, 32 tasks", "deposit 1 KiB, 1 client", "deposit 1 KiB, 32 clients", "deposit latency p50, 1 KiB, 32 clients",
             "deposit latency p99, 1 KiB, 32 clients", "fetch 1 KiB", "deposit 64 MiB", "fetch 64 MiB",
             "path of 1 relay(s), 1 KiB, latency p50, 1 client", "path of 1 relay(s), 1 KiB, 32 clients",
+            "path of 1 relay(s) as an onion layer, 1 KiB, latency p50, 1 client", "path of 1 relay(s) as an onion layer, 1 KiB, 32 clients",
             "path of 2 relay(s), 1 KiB, latency p50, 1 client", "path of 2 relay(s), 1 KiB, 32 clients",
             "path of 3 relay(s), 1 KiB, latency p50, 1 client", "path of 3 relay(s), 1 KiB, 32 clients",
         ])

@@ -161,6 +161,12 @@ import Testing
                 try RelayClient(endpoint: relay.parsedEndpoint).sendOnion(from: MemorySource(bytes))
             }
         }
+        // A restarted relay no longer holds the id in memory: its store refuses the replay.
+        net.a.stop()
+        try net.a.restart(arguments: ["--peer", try Network.relayCard(net.conet, net.b)])
+        #expect(throws: RelayError.refused(code: RelayMessage.ErrorCode.replayed.rawValue, message: "this relay already handled message \(Hex.encode(atA[8..<24]))")) {
+            try RelayClient(endpoint: net.a.parsedEndpoint).sendOnion(from: MemorySource(atA))
+        }
         #expect(try net.receive() == ["replay me"])
 
         // Paths: four relays, a relay twice, the mailbox relay as a --via relay.

@@ -17,3 +17,20 @@ import Testing
         #expect(guardian.claim(stale, mailbox: relay, expires: Date().addingTimeInterval(-1)))
     }
 }
+
+@Suite struct ReplayGuardMemoryTests {
+    /// The store is skipped only for a message whose every copy arrived while this guard held ids.
+    @Test func onlyRecentMessagesMadeSinceTheStartAreLeftToMemory() {
+        let now = Date()
+        let guardian = ReplayGuard(started: now.addingTimeInterval(-3600))
+        let skew: TimeInterval = 300
+        #expect(guardian.remembersEveryCopy(ofMessageCreated: now, skew: skew, now: now))
+        #expect(guardian.remembersEveryCopy(ofMessageCreated: now.addingTimeInterval(-ReplayGuard.window + skew + 1), skew: skew, now: now))
+        // An older one may have come before the memory's window: the store must say.
+        #expect(!guardian.remembersEveryCopy(ofMessageCreated: now.addingTimeInterval(-ReplayGuard.window + skew - 1), skew: skew, now: now))
+        // Dated just after the start, it may still have reached an earlier process (up to `skew` early).
+        let fresh = ReplayGuard(started: now.addingTimeInterval(-60))
+        #expect(!fresh.remembersEveryCopy(ofMessageCreated: now, skew: skew, now: now))
+        #expect(fresh.remembersEveryCopy(ofMessageCreated: now.addingTimeInterval(skew - 59), skew: skew, now: now))
+    }
+}

@@ -96,7 +96,9 @@ extension BenchSuites {
 
     /// The onion suite: paths of 1 (a direct deposit), 2 and 3 relays, all in this process: 1 KiB
     /// messages with 32 clients, and the latency of one client (whose growth is the cost of a hop).
-    /// Onions are built before timing, so the figures are the relays' work.
+    /// One more path of 1 relay wraps the message in a layer for it, as the last hop of every
+    /// onion does: the cost of a layer next to that of a direct deposit. Onions are built before
+    /// timing, so the figures are the relays' work.
     static func onion(_ watch: Stopwatch) throws -> [BenchFigure] {
         let mailboxRelay = try BenchRelay(), middle = try BenchRelay(), entry = try BenchRelay()
         defer { mailboxRelay.stop(); middle.stop(); entry.stop() }
@@ -104,17 +106,20 @@ extension BenchSuites {
         try middle.add(peer: mailboxRelay)
         try entry.add(peer: middle)
         let message = try BenchRelay.envelope(byteCount: 1024, to: recipient)
-        let paths: [[BenchRelay]] = [[mailboxRelay], [middle, mailboxRelay], [entry, middle, mailboxRelay]]
+        let paths: [(relays: [BenchRelay], layered: Bool)] = [
+            ([mailboxRelay], false), ([mailboxRelay], true), ([middle, mailboxRelay], true), ([entry, middle, mailboxRelay], true),
+        ]
         var figures: [BenchFigure] = []
-        for path in paths {
+        for (path, layered) in paths {
             let count = path.count
+            let label = "path of \(count) relay(s)\(count == 1 && layered ? " as an onion layer" : "")"
             // A direct deposit needs only a fresh id; onions are built ahead, enough for every run
             // at a generous rate. A worker that runs out stops (its operations so far count).
-            let onions = try count == 1 ? nil : OnionStock((0..<Int(max(2000, 12000 * watch.seconds))).map { _ in
+            let onions = try !layered ? nil : OnionStock((0..<Int(max(2000, (count == 1 ? 24000 : 12000) * watch.seconds))).map { _ in
                 try BenchRelay.onion(BenchRelay.freshCopy(message), path: path.map(\.server.identity.publicKey), mailbox: recipient.address)
             })
             let send: @Sendable (RelayClient) throws -> Void = { client in
-                if count == 1 {
+                if !layered {
                     _ = try client.deposit(into: recipient.address, from: MemorySource(BenchRelay.freshCopy(message)))
                     return
                 }
@@ -124,11 +129,11 @@ extension BenchSuites {
             let single = try RelayClient(endpoint: path[0].endpoint)
             let latency = try watch.concurrentRuns(workers: 1) { _ in try send(single) }
             figures.append(BenchFigure(
-                suite: "onion", name: "path of \(count) relay(s), 1 KiB, latency p50, 1 client", unit: "µs",
+                suite: "onion", name: "\(label), 1 KiB, latency p50, 1 client", unit: "µs",
                 values: latency.map { $0.latencies.isEmpty ? 0 : $0.latencies[$0.latencies.count / 2] * 1e6 }))
             let clients = try (0..<32).map { _ in try RelayClient(endpoint: path[0].endpoint) }
             let rates = try watch.concurrentRuns(workers: clients.count) { worker in try send(clients[worker]) }
-            figures.append(BenchFigure(suite: "onion", name: "path of \(count) relay(s), 1 KiB, 32 clients", unit: "ops/s", values: rates.map(\.rate)))
+            figures.append(BenchFigure(suite: "onion", name: "\(label), 1 KiB, 32 clients", unit: "ops/s", values: rates.map(\.rate)))
         }
         return figures
     }

@@ -82,4 +82,7 @@ public protocol MailboxStore: Sendable {
     func purgeExpired(now: Date) async throws -> Int
     func putCard(address: Address, json: [UInt8]) async throws
     func card(address: Address) async throws -> [UInt8]?
+    /// Ids this store holds from earlier processes were all taken before this moment: when it
+    /// was opened, or `.distantPast` if it was created empty then (no earlier process).
+    var earlierProcessesEnded: Date { get }
 }

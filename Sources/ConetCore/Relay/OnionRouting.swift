@@ -9,9 +9,12 @@ extension RelaySession {
         let own = identity.address
         let layerID = Hex.encode(header.messageID)
         // A replay is refused before anything is passed on: in memory for this process, in the
-        // store for what came before a restart.
+        // store for what may have come before a restart (or too long ago for memory). A layer made
+        // lately, since this process began, needs no store read: the slowest part of a hop.
         let fresh = replays.claim(header.messageID, mailbox: own, expires: expires)
-        guard fresh, try await !store.hasSeen(id: header.messageID, mailbox: own) else {
+        let askStore = fresh && !replays.remembersEveryCopy(ofMessageCreated: header.created, skew: Self.clockSkew)
+        let stored = askStore ? try await store.hasSeen(id: header.messageID, mailbox: own) : false
+        guard fresh, !stored else {
             logger.info("onion layer replayed", metadata: ["id": "\(layerID)"])
             return .error(code: .replayed, message: "this relay already handled message \(layerID)")
         }

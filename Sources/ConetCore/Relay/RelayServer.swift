@@ -17,7 +17,7 @@ public final class RelayServer: Sendable {
     private let serverChannel: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
     private let connections: ConnectionTable
     private let peers: PeerLinks
-    private let replays = ReplayGuard()
+    private let replays: ReplayGuard
     private let forwardedLayers: ForwardedLayerLog
     /// The address and port actually bound (port 0 asks the system for one).
     public let host: String
@@ -34,6 +34,7 @@ public final class RelayServer: Sendable {
         self.identity = identity
         self.configuration = configuration
         self.store = store
+        replays = ReplayGuard(started: store.earlierProcessesEnded)
         self.stagingFolder = stagingFolder
         self.logger = logger
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, System.coreCount))

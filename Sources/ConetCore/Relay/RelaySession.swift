@@ -21,6 +21,9 @@ struct RelaySession {
 
     typealias Inbound = NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
 
+    /// How far ahead of this relay's clock a message may be dated.
+    static let clockSkew: TimeInterval = 300
+
     /// Serialises writes: answers from the request loop and pushes from a subscription. Records
     /// are numbered when sealed, so they must reach the socket in sealing order: a send that
     /// finds another one writing leaves its record in the queue that one drains, instead of
@@ -199,7 +202,7 @@ struct RelaySession {
         let now = Date()
         let expires = min(header.expires, now.addingTimeInterval(configuration.maxTTL))
         guard expires > now else { return .error(code: .invalidMessage, message: "the message expired at \(TimeText.format(header.expires))") }
-        guard header.created <= now.addingTimeInterval(300) else {
+        guard header.created <= now.addingTimeInterval(Self.clockSkew) else {
             return .error(code: .invalidMessage, message: "the message is dated in the future (\(TimeText.format(header.created)))")
         }
         if mailbox == identity.address {

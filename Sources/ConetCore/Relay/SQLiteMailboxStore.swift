@@ -12,6 +12,7 @@ public final class SQLiteMailboxStore: MailboxStore, @unchecked Sendable {
     var bodiesFolder: URL { folder.appendingPathComponent("bodies") }
     /// Staged uploads; on the same file system as `bodies/`.
     public var stagingFolder: URL { folder.appendingPathComponent("tmp") }
+    public let earlierProcessesEnded: Date
 
     public init(folder: URL) throws {
         self.folder = folder
@@ -83,6 +84,7 @@ public final class SQLiteMailboxStore: MailboxStore, @unchecked Sendable {
                 CREATE INDEX message_expires ON message(expires);
                 """)
         }
+        earlierProcessesEnded = try pool.read(migrator.appliedIdentifiers).isEmpty ? .distantPast : Date()
         try migrator.migrate(pool)
         committer = GroupCommitter(pool: pool, bodies: folder.appendingPathComponent("bodies"))
         try removeOrphans()
