@@ -1,50 +1,100 @@
-import Dispatch
 import Foundation
 
 /// One background thread that runs submitted jobs in order, with at most `depth` jobs waiting,
 /// so a fast producer cannot buffer without bound. conet uses it to hash and write ciphertext
 /// on the second core while the first encrypts or decrypts.
 ///
+/// The thread is its own, started at the first job: a thread from Dispatch's pool could start
+/// tens of milliseconds late on a busy machine, while the producer waits on a full queue.
+/// It ends when the worker is released.
+///
 /// The first error a job throws is kept; later jobs are skipped and `submit`/`drain` rethrow it.
 final class SerialWorker: @unchecked Sendable {
-    private let queue = DispatchQueue(label: "conet.serial-worker")
-    private let slots: DispatchSemaphore
-    private let lock = NSLock()
-    private var failure: (any Error)?
+    private let queue: JobQueue
 
     init(depth: Int = 2) {
-        slots = DispatchSemaphore(value: depth)
+        queue = JobQueue(depth: depth)
+    }
+
+    deinit {
+        queue.close()
     }
 
     /// Queues `job`; blocks while `depth` jobs are already waiting.
     func submit(_ job: @escaping @Sendable () throws -> Void) throws {
-        try rethrowFailure()
-        slots.wait()
-        queue.async { [self] in
-            defer { slots.signal() }
-            guard currentFailure == nil else { return }
-            do { try job() } catch { record(error) }
-        }
+        try queue.submit(job)
     }
 
     /// Waits for every queued job, then rethrows the first failure.
     func drain() throws {
-        queue.sync {}
-        try rethrowFailure()
+        try queue.drain()
     }
 
-    private var currentFailure: (any Error)? {
-        lock.lock(); defer { lock.unlock() }
-        return failure
-    }
+    /// The state the thread shares with the worker; the thread holds only this, so releasing
+    /// the worker can end it.
+    private final class JobQueue: @unchecked Sendable {
+        private let condition = NSCondition()
+        private let depth: Int
+        private var jobs: [@Sendable () throws -> Void] = []
+        /// Jobs taken or waiting, not yet finished: `submit` waits while this is at `depth`.
+        private var unfinished = 0
+        private var started = false
+        private var closed = false
+        private var failure: (any Error)?
 
-    private func record(_ error: any Error) {
-        lock.lock(); defer { lock.unlock() }
-        if failure == nil { failure = error }
-    }
+        init(depth: Int) {
+            self.depth = depth
+        }
 
-    private func rethrowFailure() throws {
-        if let failure = currentFailure { throw failure }
+        func submit(_ job: @escaping @Sendable () throws -> Void) throws {
+            condition.lock()
+            defer { condition.unlock() }
+            while unfinished >= depth && failure == nil { condition.wait() }
+            if let failure { throw failure }
+            jobs.append(job)
+            unfinished += 1
+            if !started {
+                started = true
+                let thread = Thread { [self] in run() }
+                thread.name = "conet.worker"
+                thread.start()
+            }
+            condition.broadcast()
+        }
+
+        func drain() throws {
+            condition.lock()
+            defer { condition.unlock() }
+            while unfinished > 0 && failure == nil { condition.wait() }
+            if let failure { throw failure }
+        }
+
+        func close() {
+            condition.lock()
+            closed = true
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        private func run() {
+            condition.lock()
+            while true {
+                while jobs.isEmpty && !closed { condition.wait() }
+                if jobs.isEmpty { break }
+                let job = jobs.removeFirst()
+                let skip = failure != nil
+                condition.unlock()
+                var error: (any Error)?
+                if !skip {
+                    do { try job() } catch let thrown { error = thrown }
+                }
+                condition.lock()
+                if let error, failure == nil { failure = error }
+                unfinished -= 1
+                condition.broadcast()
+            }
+            condition.unlock()
+        }
     }
 }
 
