@@ -65,7 +65,8 @@ final class SerialWorker: @unchecked Sendable {
         func drain() throws {
             condition.lock()
             defer { condition.unlock() }
-            while unfinished > 0 && failure == nil { condition.wait() }
+            // Jobs after a failure are skipped, not left queued: all finish soon.
+            while unfinished > 0 { condition.wait() }
             if let failure { throw failure }
         }
 
