@@ -34,3 +34,11 @@ import Testing
         #expect(fresh.remembersEveryCopy(ofMessageCreated: now.addingTimeInterval(skew - 59), skew: skew, now: now))
     }
 }
+
+extension ReplayGuardMemoryTests {
+    /// A store shared with relay processes running at the same time answers `.distantFuture`.
+    @Test func aSharedStoreIsAlwaysRead() {
+        let shared = ReplayGuard(started: .distantFuture)
+        #expect(!shared.remembersEveryCopy(ofMessageCreated: Date(), skew: 300))
+    }
+}

@@ -82,7 +82,9 @@ public protocol MailboxStore: Sendable {
     func purgeExpired(now: Date) async throws -> Int
     func putCard(address: Address, json: [UInt8]) async throws
     func card(address: Address) async throws -> [UInt8]?
-    /// Ids this store holds from earlier processes were all taken before this moment: when it
-    /// was opened, or `.distantPast` if it was created empty then (no earlier process).
+    /// Ids this store holds from other processes were all taken before this moment: when it was
+    /// opened, or `.distantPast` if it was created empty then (no earlier process). A store that
+    /// other relay processes write to while this one runs must answer `.distantFuture`: the
+    /// relay's memory of recent ids then never stands in for a store read.
     var earlierProcessesEnded: Date { get }
 }
