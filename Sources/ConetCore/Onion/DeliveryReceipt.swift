@@ -46,3 +46,15 @@ public struct DeliveryReceipt: Sendable, Equatable {
         label + relay.bytes + messageID + BigEndian.bytes(time)
     }
 }
+
+extension RelayMessage {
+    /// This message as the answer to an onion layer: the receipt it carries, decoded but not yet
+    /// checked against any address. An error answer is thrown as `RelayError.refused`.
+    func deliveryReceipt() throws(RelayError) -> DeliveryReceipt {
+        switch self {
+        case .receipt(let bytes): return try DeliveryReceipt(decoding: bytes)
+        case .error(let code, let message): throw .refused(code: code.rawValue, message: message)
+        default: throw .protocolViolation("unexpected answer to an onion layer")
+        }
+    }
+}

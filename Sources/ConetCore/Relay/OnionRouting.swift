@@ -11,10 +11,11 @@ extension RelaySession {
         // A replay is refused before anything is passed on: in memory for this process, in the
         // store for what may have come before a restart (or too long ago for memory). A layer made
         // lately, since this process began, needs no store read: the slowest part of a hop.
-        let fresh = replays.claim(header.messageID, mailbox: own, expires: expires)
-        let askStore = fresh && !replays.remembersEveryCopy(ofMessageCreated: header.created, skew: Self.clockSkew)
-        let stored = askStore ? try await store.hasSeen(id: header.messageID, mailbox: own) : false
-        guard fresh, !stored else {
+        var replayed = !replays.claim(header.messageID, mailbox: own, expires: expires)
+        if !replayed && !replays.remembersEveryCopy(ofMessageCreated: header.created, skew: Self.clockSkew) {
+            replayed = try await store.hasSeen(id: header.messageID, mailbox: own)
+        }
+        guard !replayed else {
             logger.info("onion layer replayed", metadata: ["id": "\(layerID)"])
             return .error(code: .replayed, message: "this relay already handled message \(layerID)")
         }

@@ -69,11 +69,7 @@ final class PeerSession: @unchecked Sendable {
                 try await write(record)
             }
         }
-        switch try RelayMessage(decoding: receiver.open(answer)) {
-        case .receipt(let bytes): return try DeliveryReceipt(decoding: bytes)
-        case .error(let code, let message): throw RelayError.refused(code: code.rawValue, message: message)
-        default: throw RelayError.protocolViolation("unexpected answer to an onion layer")
-        }
+        return try RelayMessage(decoding: receiver.open(answer)).deliveryReceipt()
     }
 
     func close() {

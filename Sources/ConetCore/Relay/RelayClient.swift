@@ -70,14 +70,12 @@ public final class RelayClient: @unchecked Sendable {
     /// own address). The relay answers once the message is stored at the end of the path.
     /// - Returns: the mailbox relay's receipt, not yet checked against any address.
     public func sendOnion(produce: (_ write: @escaping @Sendable ([UInt8]) throws -> Void) throws -> Void) throws -> DeliveryReceipt {
-        guard case .receipt(let bytes) = try upload(into: endpoint.address, produce: produce) else { throw unexpected("onion layer") }
-        return try DeliveryReceipt(decoding: bytes)
+        try upload(into: endpoint.address, produce: produce).deliveryReceipt()
     }
 
     /// `sendOnion` for a layer read from `source` (a relay passing a layer on).
     public func sendOnion(from source: ByteSource) throws -> DeliveryReceipt {
-        guard case .receipt(let bytes) = try upload(into: endpoint.address, from: source) else { throw unexpected("onion layer") }
-        return try DeliveryReceipt(decoding: bytes)
+        try upload(into: endpoint.address, from: source).deliveryReceipt()
     }
 
     private func upload(into mailbox: Address, produce: (_ write: @escaping @Sendable ([UInt8]) throws -> Void) throws -> Void) throws -> RelayMessage {

@@ -117,9 +117,10 @@ public final class SQLiteMailboxStore: MailboxStore, @unchecked Sendable {
         try hasSeenNow(id: id, mailbox: mailbox)
     }
 
-    /// Read for every onion layer: an indexed read of one row in WAL mode, which never waits for
-    /// the writer, so it runs right on the caller's thread instead of two thread hand-offs away.
-    /// One statement is its own read transaction: no BEGIN and COMMIT around it.
+    /// Read for onion layers: an indexed read of one row in WAL mode, which never waits for the
+    /// writer, so it runs right on the caller's thread instead of two thread hand-offs away.
+    /// One statement is its own read transaction: no BEGIN and COMMIT around it. (A synchronous
+    /// function, so that GRDB's blocking `unsafeRead` is the one called, not its async form.)
     private func hasSeenNow(id: [UInt8], mailbox: Address) throws -> Bool {
         try pool.unsafeRead { db in
             let seen = try db.cachedStatement(sql: "SELECT 1 FROM message WHERE mailbox = ? AND id = ? AND expires > ?")
