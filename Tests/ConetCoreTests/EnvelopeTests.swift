@@ -143,6 +143,17 @@ import Testing
         #expect(try Envelopes.seal(text, to: [bob.publicKey], from: alice).summary.format == .zstd)
     }
 
+    /// Only the first 128 KiB decide, however the content is cut into writes: noise followed by
+    /// a long compressible tail is sent raw whether written at once or in small pieces.
+    @Test func automaticCompressionDecidesOnTheFirst128KiBOnly() throws {
+        let content = SeededRandom(seed: "noise").bytes(EnvelopeWriter.sampleByteCount) + [UInt8](repeating: 7, count: 2 << 20)
+        for piece in [content.count, 50_000] {
+            let (sealed, summary) = try Envelopes.seal(content, to: [bob.publicKey], from: alice, pieceSize: piece)
+            #expect(summary.format == .raw, "written in pieces of \(piece)")
+            #expect(try Envelopes.open(sealed, with: bob).content == content)
+        }
+    }
+
     @Test func routingAndStampAreCarriedAndChecked() throws {
         var options = EnvelopeOptions()
         options.routing = bob.publicKey.address

@@ -175,12 +175,15 @@ public final class EnvelopeWriter {
             envelopeByteCount: envelopeByteCount)
     }
 
-    /// Settles `.automatic` compression from the sample: zstd only if level 1 saves 2% of it.
+    /// Settles `.automatic` compression from the first `sampleByteCount` bytes: zstd only if
+    /// level 1 saves 2% of them. Only that prefix is tried, however large the first write was,
+    /// so the choice does not depend on how the content was cut into writes.
     private func decideFormat() throws {
         var chosen = EnvelopeFormat.ContentFormat.zstd
         if case .automatic = options.compression, !sample.isEmpty {
-            let trial = try ZstdCompressor.compress(sample, level: 1)
-            if trial.count * 100 >= sample.count * 98 { chosen = .raw }
+            let tried = sample.prefix(Self.sampleByteCount)
+            let trial = try ZstdCompressor.compress(Array(tried), level: 1)
+            if trial.count * 100 >= tried.count * 98 { chosen = .raw }
         }
         try begin(chosen)
         let held = sample
