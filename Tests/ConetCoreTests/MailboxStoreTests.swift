@@ -208,4 +208,25 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: reopened.stagingFolder.path).isEmpty)
         #expect(try FileManager.default.contentsOfDirectory(atPath: reopened.bodiesFolder.path).count == 1)
     }
+
+    /// Only the first relay on a store may count on ids from before it being in the store alone
+    /// since the store was opened (or forever, for a store created empty); a relay started later
+    /// on the same store object counts from its own start, as its predecessor's memory is gone.
+    @Test func replayMemoryStartsAtTheOpeningOnlyForTheFirstRelay() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("conet-store-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        do {
+            let created = try SQLiteMailboxStore(folder: folder)
+            #expect(created.startReplayMemory() == .distantPast)
+            let beforeSecond = Date()
+            #expect(created.startReplayMemory() >= beforeSecond)
+        }
+        let beforeOpening = Date()
+        let reopened = try SQLiteMailboxStore(folder: folder)
+        let afterOpening = Date()
+        let first = reopened.startReplayMemory()
+        #expect(first >= beforeOpening && first <= afterOpening)
+        Thread.sleep(forTimeInterval: 0.01)
+        #expect(reopened.startReplayMemory() > afterOpening)
+    }
 }

@@ -129,7 +129,8 @@ public final class EnvelopeWriter {
         precondition(!finished, "EnvelopeWriter.write after finish")
         contentByteCount += bytes.count
         if format == nil {
-            sample += bytes
+            // The first write is taken as it is, not copied: it may be the whole message.
+            if sample.isEmpty { sample = bytes } else { sample += bytes }
             if sample.count >= Self.sampleByteCount { try decideFormat() }
             return
         }
@@ -182,7 +183,7 @@ public final class EnvelopeWriter {
         var chosen = EnvelopeFormat.ContentFormat.zstd
         if case .automatic = options.compression, !sample.isEmpty {
             let tried = sample.prefix(Self.sampleByteCount)
-            let trial = try ZstdCompressor.compress(Array(tried), level: 1)
+            let trial = try ZstdCompressor.compress(tried, level: 1)
             if trial.count * 100 >= tried.count * 98 { chosen = .raw }
         }
         try begin(chosen)

@@ -82,9 +82,12 @@ public protocol MailboxStore: Sendable {
     func purgeExpired(now: Date) async throws -> Int
     func putCard(address: Address, json: [UInt8]) async throws
     func card(address: Address) async throws -> [UInt8]?
-    /// Ids this store holds from other processes were all taken before this moment: when it was
-    /// opened, or `.distantPast` if it was created empty then (no earlier process). A store that
-    /// other relay processes write to while this one runs must answer `.distantFuture`: the
-    /// relay's memory of recent ids then never stands in for a store read.
-    var earlierProcessesEnded: Date { get }
+    /// Called once by each relay starting on this store: ids the store holds from before the
+    /// answer were taken by someone else, so that relay's memory of recent ids lacks them. The
+    /// first relay since the store was opened gets the opening time (`.distantPast` if the store
+    /// was created empty then); a later one, in the same process, the current time, since the
+    /// memory of the one before it ended with it. A store that other relay processes write to
+    /// while this one runs must always answer `.distantFuture`: memory never stands in for a
+    /// store read then.
+    func startReplayMemory() -> Date
 }

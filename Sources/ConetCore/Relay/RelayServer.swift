@@ -34,7 +34,7 @@ public final class RelayServer: Sendable {
         self.identity = identity
         self.configuration = configuration
         self.store = store
-        replays = ReplayGuard(started: store.earlierProcessesEnded)
+        replays = ReplayGuard(started: store.startReplayMemory())
         self.stagingFolder = stagingFolder
         self.logger = logger
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, System.coreCount))

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import NIOConcurrencyHelpers
 
 /// The embedded store: SQLite in WAL mode with `synchronous = FULL` under the relay's data folder.
 /// Deposits arriving together are committed in one transaction (one fsync for the group), so
@@ -12,7 +13,8 @@ public final class SQLiteMailboxStore: MailboxStore, @unchecked Sendable {
     var bodiesFolder: URL { folder.appendingPathComponent("bodies") }
     /// Staged uploads; on the same file system as `bodies/`.
     public var stagingFolder: URL { folder.appendingPathComponent("tmp") }
-    public let earlierProcessesEnded: Date
+    /// What the first `startReplayMemory` answers; nil once handed out.
+    private let openedAnswer: NIOLockedValueBox<Date?>
 
     public init(folder: URL) throws {
         self.folder = folder
@@ -84,7 +86,7 @@ public final class SQLiteMailboxStore: MailboxStore, @unchecked Sendable {
                 CREATE INDEX message_expires ON message(expires);
                 """)
         }
-        earlierProcessesEnded = try pool.read(migrator.appliedIdentifiers).isEmpty ? .distantPast : Date()
+        openedAnswer = NIOLockedValueBox(try pool.read(migrator.appliedIdentifiers).isEmpty ? .distantPast : Date())
         try migrator.migrate(pool)
         committer = GroupCommitter(pool: pool, bodies: folder.appendingPathComponent("bodies"))
         try removeOrphans()
@@ -115,6 +117,13 @@ public final class SQLiteMailboxStore: MailboxStore, @unchecked Sendable {
 
     public func hasSeen(id: [UInt8], mailbox: Address) async throws -> Bool {
         try hasSeenNow(id: id, mailbox: mailbox)
+    }
+
+    public func startReplayMemory() -> Date {
+        openedAnswer.withLockedValue { answer in
+            defer { answer = nil }
+            return answer ?? Date()
+        }
     }
 
     /// Read for onion layers: an indexed read of one row in WAL mode, which never waits for the
