@@ -194,9 +194,11 @@ struct RelayReceiver {
                 }
             }
         }
+        // Subscribed before the first listing, a message stored meanwhile is listed or announced;
+        // subscribed after it, one stored in between was neither, until the next 30 s ping.
+        if command.follow { try client.subscribe() }
         try drain()
         if command.follow {
-            try client.subscribe()
             while true {
                 if !client.missedNotification, try client.nextNotification(timeout: 30) == nil { try client.ping() }
                 client.missedNotification = false

@@ -289,6 +289,25 @@ final class IDList: @unchecked Sendable {
         #expect(relay.process.isRunning)
     }
 
+    /// A follower pings a quiet session to keep it open (`recv --follow` does every 30 s); the
+    /// ping's answer must not be taken for the answer to the next request.
+    @Test func aPingedFollowerStillListsAndIsNotified() throws {
+        let conet = try ConetProcess()
+        defer { conet.cleanUp() }
+        let relay = try RelayProcess(conet)
+        let bob = PrivateKey.generate()
+        let follower = try RelayClient(endpoint: relay.parsedEndpoint)
+        try follower.login(bob)
+        try follower.subscribe()
+        try follower.ping()
+        #expect(try follower.list().isEmpty)
+        let message = try Self.envelope(Array("after a ping".utf8), to: bob.publicKey, from: PrivateKey.generate())
+        let id = try RelayClient(endpoint: relay.parsedEndpoint).deposit(into: bob.publicKey.address, from: MemorySource(message))
+        #expect(try follower.nextNotification(timeout: 10)?.id == id)
+        try follower.ping()
+        #expect(try follower.list().map(\.id) == [id])
+    }
+
     /// SIGTERM with a session still open (a follower): the relay drains, closes it, exits 0.
     @Test func stopsWithinTheDrainTimeoutEvenWithOpenSessions() throws {
         let conet = try ConetProcess()

@@ -126,7 +126,7 @@ public final class RelayClient: @unchecked Sendable {
         guard case .ok = try expectAnswer() else { throw unexpected("subscribe") }
     }
 
-    /// Waits up to `timeout` for a pushed notification; nil on timeout. Answers to pings are skipped.
+    /// Waits up to `timeout` for a pushed notification; nil on timeout.
     public func nextNotification(timeout: TimeInterval) throws -> MailboxEntry? {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
@@ -134,14 +134,18 @@ public final class RelayClient: @unchecked Sendable {
             guard left > 0, try Self.waitReadable(socket, buffered: !readBuffer.isEmpty, timeout: left) else { return nil }
             switch try receive() {
             case .notify(let entry): return entry
-            case .ok: continue
             case .error(let code, let message): throw RelayError.refused(code: code.rawValue, message: message)
             default: throw unexpected("notification")
             }
         }
     }
 
-    public func ping() throws { try send(.ping) }
+    /// Keeps a quiet session open, and waits for the answer: left unread, it would be taken for
+    /// the answer to the next request. A notification arriving meanwhile sets `missedNotification`.
+    public func ping() throws {
+        try send(.ping)
+        guard case .ok = try expectAnswer() else { throw unexpected("ping") }
+    }
 
     public func publishCard(_ card: Card) throws {
         try send(.publishCard(json: [UInt8](card.jsonData())))

@@ -28,15 +28,27 @@ struct RelaySession {
     /// are numbered when sealed, so they must reach the socket in sealing order: a send that
     /// finds another one writing leaves its record in the queue that one drains, instead of
     /// awaiting a write of its own (actor re-entrancy would let a later record overtake it).
+    ///
+    /// The actor runs on the channel's event loop. NIO hands a write made on the loop to the
+    /// channel at once, but queues one made from another thread behind the loop's work; with the
+    /// request loop on the event loop and a subscription's task on the cooperative pool, a
+    /// notification written first could reach the socket after a later answer, and the client
+    /// would see an out-of-order record and close the session.
     actor Writer {
         let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
         let cipher: RecordCipher
+        private let eventLoop: any EventLoop
         private var queued: [ByteBuffer] = []
         private var writing = false
 
-        init(outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, cipher: RecordCipher) {
+        init(outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>, cipher: RecordCipher, eventLoop: any EventLoop) {
             self.outbound = outbound
             self.cipher = cipher
+            self.eventLoop = eventLoop
+        }
+
+        nonisolated var unownedExecutor: UnownedSerialExecutor {
+            eventLoop.executor.asUnownedSerialExecutor()
         }
 
         func send(_ message: RelayMessage) async throws {
@@ -65,7 +77,7 @@ struct RelaySession {
         handshakeDone()
         SessionKeyLog.append(keys)
         let receive = RecordCipher(key: keys.clientToRelay)
-        let writer = Writer(outbound: outbound, cipher: RecordCipher(key: keys.relayToClient))
+        let writer = Writer(outbound: outbound, cipher: RecordCipher(key: keys.relayToClient), eventLoop: eventLoop)
         var limiter = RateLimiter(perSecond: configuration.recordsPerSecond)
         var owner: Address?
         var subscription: (Address, Int, Task<Void, Never>)?
