@@ -69,14 +69,29 @@ struct Relay: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Longest a message is kept, whatever its own TTL (e.g. 30d).", valueName: "DURATION"))
     var maxTtl = "30d"
 
-    @Option(help: ArgumentHelp("Simultaneous connections.", valueName: "N"))
-    var maxConnections = 512
+    @Option(help: ArgumentHelp("Bytes of waiting messages the whole store may hold, over all mailboxes.", valueName: "SIZE"))
+    var storeBytes = "16GiB"
+
+    @Option(help: ArgumentHelp("Simultaneous connections (lowered to what the open-file limit allows).", valueName: "N"))
+    var maxConnections = 4096
+
+    @Option(help: ArgumentHelp("Simultaneous connections from one address (an IPv6 /64 counts as one).", valueName: "N"))
+    var maxConnectionsPerAddress = 64
 
     @Option(help: ArgumentHelp("Records per second per connection before it is slowed down.", valueName: "N"))
     var rate = 20_000
 
-    @Option(help: ArgumentHelp("Close connections silent for this long.", valueName: "DURATION"))
+    @Option(help: ArgumentHelp("Close connections that complete no record, either way, for this long.", valueName: "DURATION"))
     var idleTimeout = "5m"
+
+    @Option(help: ArgumentHelp("Close connections that take longer than this to finish a record they started (at most 64 KiB).", valueName: "DURATION"))
+    var recordTimeout = "30s"
+
+    @Option(help: ArgumentHelp("Onion layers passed on at once (more are refused as busy).", valueName: "N"))
+    var maxForwards = 256
+
+    @Option(help: ArgumentHelp("Onion layers passed on at once to any one next relay.", valueName: "N"))
+    var maxForwardsPerPeer = 32
 
     @Option(help: ArgumentHelp("Close connections that have not finished the handshake in this time.", valueName: "DURATION"))
     var handshakeTimeout = "10s"
@@ -115,16 +130,24 @@ struct Relay: AsyncParsableCommand {
             settings.maxTTL = try Sizes.duration(maxTtl, option: "--max-ttl")
             settings.idleTimeout = try Sizes.duration(idleTimeout, option: "--idle-timeout")
             settings.handshakeTimeout = try Sizes.duration(handshakeTimeout, option: "--handshake-timeout")
-            guard maxConnections > 0, rate > 0, mailboxMessages > 0, (0...Stamp.maxBits).contains(stampBits) else {
+            settings.recordTimeout = try Sizes.duration(recordTimeout, option: "--record-timeout")
+            settings.storeMaxBytes = try Sizes.parse(storeBytes, option: "--store-bytes")
+            guard maxConnections > 0, maxConnectionsPerAddress > 0, maxForwards > 0, maxForwardsPerPeer > 0, rate > 0, mailboxMessages > 0,
+                  (0...Stamp.maxBits).contains(stampBits)
+            else {
                 throw CommandError(.invalidInput, "limits must be positive (and --stamp-bits 0...\(Stamp.maxBits))")
             }
-            settings.maxConnections = maxConnections
+            settings.maxConnectionsPerAddress = maxConnectionsPerAddress
+            settings.maxForwards = maxForwards
+            settings.maxForwardsPerPeer = maxForwardsPerPeer
             settings.recordsPerSecond = rate
             settings.stampBits = stampBits
             let name = try store.resolveName(wallet)
             let (_, key) = try store.unlock(name, passwords: passwords)
             let folder = data.map { URL(fileURLWithPath: $0) } ?? store.home.appendingPathComponent("relay")
-            Limits.raiseOpenFiles()
+            // Each connection is a descriptor, and so is each forward's downstream session.
+            let openFiles = Limits.raiseOpenFiles()
+            settings.maxConnections = min(maxConnections, max(1, (openFiles - 64) / 2))
             let mailboxes = try SQLiteMailboxStore(folder: folder)
             var logger = Logger(label: "conet.relay") { JSONLogHandler(label: $0) }
             logger.logLevel = verbose ? .debug : .info
@@ -149,6 +172,11 @@ struct Relay: AsyncParsableCommand {
                 : server.endpoint
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
             logger.info("listening", metadata: ["endpoint": "\(server.endpoint)", "data": "\(folder.path)"])
+            if settings.maxConnections < maxConnections {
+                logger.warning("--max-connections lowered to fit the open-file limit", metadata: [
+                    "maxConnections": "\(settings.maxConnections)", "openFiles": "\(openFiles)",
+                ])
+            }
             if let keyLog = SessionKeyLog.path {
                 logger.warning("CONET_KEYLOG is set: every session's keys are appended to it (a debugging aid)", metadata: ["keylog": "\(keyLog)"])
             }
@@ -202,11 +230,13 @@ enum Sizes {
 }
 
 enum Limits {
-    /// A relay holds a descriptor per connection: lift the soft limit to the hard one.
-    static func raiseOpenFiles() {
+    /// A relay holds a descriptor per connection: lift the soft limit to the hard one, and return
+    /// the limit in force.
+    static func raiseOpenFiles() -> Int {
         var limit = rlimit()
-        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return }
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
         limit.rlim_cur = limit.rlim_max
-        setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) != 0 { _ = getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) }
+        return Int(clamping: limit.rlim_cur)
     }
 }

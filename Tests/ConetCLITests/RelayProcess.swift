@@ -98,8 +98,19 @@ struct RelayTestError: Error, CustomStringConvertible {
 
 /// Raw TCP to the relay, for feeding it garbage.
 enum RawSocket {
-    static func connect(port: Int) throws -> Int32 {
+    /// Connects from `source` (any address of 127.0.0.0/8 is this machine's loopback), so a test
+    /// can be several remote addresses at once.
+    static func connect(port: Int, from source: String? = nil) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            local.sin_addr.s_addr = inet_addr(source)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0 else { close(fd); throw RelayTestError("bind to \(source) failed: \(errno)") }
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)

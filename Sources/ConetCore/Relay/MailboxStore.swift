@@ -39,22 +39,29 @@ public enum StoredBody: Sendable {
 public struct MailboxQuota: Sendable {
     public var maxBytes: Int
     public var maxCount: Int
+    /// Bytes of waiting messages the whole store may hold, over every mailbox: per-mailbox quotas
+    /// alone let anyone fill the disk by depositing into many random addresses.
+    public var storeMaxBytes: Int
 
-    public init(maxBytes: Int, maxCount: Int) {
+    public init(maxBytes: Int, maxCount: Int, storeMaxBytes: Int = .max) {
         self.maxBytes = maxBytes
         self.maxCount = maxCount
+        self.storeMaxBytes = storeMaxBytes
     }
 }
 
 /// Why a store refused a deposit.
 public enum MailboxStoreError: Error, Equatable, Sendable, LocalizedError {
     case quotaExceeded(String)
+    /// The store-wide byte cap: no mailbox may take more until messages are fetched or expire.
+    case storeFull(String)
     case duplicate
     case storage(String)
 
     public var errorDescription: String? {
         switch self {
         case .quotaExceeded(let why): "mailbox quota exceeded: \(why)"
+        case .storeFull(let why): "relay storage full: \(why)"
         case .duplicate: "a message with this id was already received here"
         case .storage(let why): "relay storage: \(why)"
         }

@@ -62,7 +62,11 @@ extension RelaySession {
             } catch {
                 logger.info("onion not forwarded", metadata: ["layer": "\(layerID)", "next": "\(instruction.address)", "reason": "\(error.upstreamText)"])
                 let code: RelayMessage.ErrorCode
-                if case .refused(let downstream, _) = error { code = RelayMessage.ErrorCode(rawValue: downstream) ?? .unreachable } else { code = .unreachable }
+                switch error {
+                case .refused(let downstream, _): code = RelayMessage.ErrorCode(rawValue: downstream) ?? .unreachable
+                case .busy: code = .busy
+                default: code = .unreachable
+                }
                 return .error(code: code, message: error.upstreamText)
             }
         }

@@ -13,6 +13,8 @@ final class PeerLinks: Sendable {
         case unauthenticated
         case unreachable(String)
         case refused(code: UInt8, message: String)
+        /// Too many layers are in flight (in all, or to this next relay).
+        case busy
 
         /// A text for the relay that sent the layer: it names no address or endpoint, so nobody
         /// upstream learns where the path goes next.
@@ -22,6 +24,7 @@ final class PeerLinks: Sendable {
             case .unauthenticated: "next relay unreachable: it failed to prove its wallet address"
             case .unreachable(let why): "next relay unreachable: \(why)"
             case .refused(_, let message): "via next relay: \(message)"
+            case .busy: "this relay is passing on too many layers at once; try again later"
             }
         }
     }
@@ -33,9 +36,17 @@ final class PeerLinks: Sendable {
     private let endpoints = NIOLockedValueBox<[Address: (RelayEndpoint, Date)]>([:])
     static let endpointLifetime: TimeInterval = 60
     static let maxIdlePerPeer = 64
+    /// Layers being passed on now, in all and per next relay. Each holds a session upstream and
+    /// one downstream until the answer comes back, so a layer nested many times over and
+    /// bouncing between relays would otherwise hold ever more connections on both.
+    private let inFlight = NIOLockedValueBox<(total: Int, perPeer: [Address: Int])>((0, [:]))
+    private let maxForwards: Int
+    private let maxForwardsPerPeer: Int
 
-    init(store: any MailboxStore, threads: Int = max(2, System.coreCount)) {
+    init(store: any MailboxStore, maxForwards: Int = 256, maxForwardsPerPeer: Int = 32, threads: Int = max(2, System.coreCount)) {
         self.store = store
+        self.maxForwards = maxForwards
+        self.maxForwardsPerPeer = maxForwardsPerPeer
         pool = NIOThreadPool(numberOfThreads: threads)
         pool.start()
     }
@@ -59,6 +70,8 @@ final class PeerLinks: Sendable {
     func forward(
         _ layer: @escaping @Sendable () throws -> ByteSource, to address: Address, on eventLoop: any EventLoop
     ) async throws(Failure) -> [UInt8] {
+        try claimSlot(for: address)
+        defer { releaseSlot(for: address) }
         let endpoint = try await self.endpoint(of: address)
         do {
             let reused = take(address, on: eventLoop)
@@ -79,6 +92,27 @@ final class PeerLinks: Sendable {
             throw .unreachable("the session failed")
         }
     }
+
+    private func claimSlot(for address: Address) throws(Failure) {
+        let claimed = inFlight.withLockedValue { state in
+            guard state.total < maxForwards, state.perPeer[address, default: 0] < maxForwardsPerPeer else { return false }
+            state.total += 1
+            state.perPeer[address, default: 0] += 1
+            return true
+        }
+        guard claimed else { throw .busy }
+    }
+
+    private func releaseSlot(for address: Address) {
+        inFlight.withLockedValue { state in
+            state.total -= 1
+            let left = state.perPeer[address, default: 1] - 1
+            state.perPeer[address] = left > 0 ? left : nil
+        }
+    }
+
+    /// Layers being passed on now (for tests and the status document).
+    var forwardsInFlight: Int { inFlight.withLockedValue { $0.total } }
 
     /// The endpoint of the relay `address`, from its verified card.
     private func endpoint(of address: Address) async throws(Failure) -> RelayEndpoint {

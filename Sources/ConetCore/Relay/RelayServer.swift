@@ -38,11 +38,12 @@ public final class RelayServer: Sendable {
         self.stagingFolder = stagingFolder
         self.logger = logger
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, System.coreCount))
-        connections = ConnectionTable(limit: configuration.maxConnections)
-        peers = PeerLinks(store: store)
+        connections = ConnectionTable(limit: configuration.maxConnections, perAddress: configuration.maxConnectionsPerAddress)
+        peers = PeerLinks(store: store, maxForwards: configuration.maxForwards, maxForwardsPerPeer: configuration.maxForwardsPerPeer)
         forwardedLayers = ForwardedLayerLog(store: store, logger: logger)
         let maxRecord = RelayMessage.maxPlaintext + XChaCha20Poly1305.tagByteCount
-        let idle = TimeAmount.milliseconds(Int64(configuration.idleTimeout * 1000))
+        let idle = TimeAmount.milliseconds(RelayConfiguration.milliseconds(configuration.idleTimeout))
+        let recordTimeout = TimeAmount.milliseconds(RelayConfiguration.milliseconds(configuration.recordTimeout))
         do {
             serverChannel = try await ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 1024)
@@ -50,10 +51,12 @@ public final class RelayServer: Sendable {
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .bind(host: host, port: port) { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        let decoder = RecordFrameDecoder(maxRecord: maxRecord, deadline: RecordDeadline(timeout: recordTimeout))
+                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(decoder))
+                        try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(RecordFrameEncoder()))
+                        // After the framing: only whole records count as activity, not bytes.
                         try channel.pipeline.syncOperations.addHandler(IdleStateHandler(allTimeout: idle))
                         try channel.pipeline.syncOperations.addHandler(IdleConnectionCloser())
-                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(RecordFrameDecoder(maxRecord: maxRecord)))
-                        try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(RecordFrameEncoder()))
                         return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                     }
                 }
@@ -95,10 +98,15 @@ public final class RelayServer: Sendable {
         try await withThrowingDiscardingTaskGroup { tasks in
             try await serverChannel.executeThenClose { inbound in
                 for try await connection in inbound {
-                    let peer = connection.channel.remoteAddress?.description ?? "unknown"
-                    guard let ticket = connections.admit(connection.channel) else {
-                        logger.warning("connection refused: every slot holds a session", metadata: ["peer": "\(peer)"])
-                        connection.channel.close(promise: nil)
+                    let peer = Self.peerText(connection.channel.remoteAddress)
+                    let ticket: Int
+                    switch connections.admit(connection.channel) {
+                    case .success(let admitted): ticket = admitted
+                    case .failure(let refusal):
+                        logger.warning("connection refused", metadata: ["peer": "\(peer)", "reason": "\(refusal)"])
+                        // Through executeThenClose, which finishes the channel's writer: a writer
+                        // dropped unfinished stops the process (NIO's precondition).
+                        tasks.addTask { try? await connection.executeThenClose { _, _ in } }
                         continue
                     }
                     tasks.addTask(executorPreference: EventLoopTaskExecutor(connection.channel.eventLoop)) { [self] in
@@ -117,7 +125,7 @@ public final class RelayServer: Sendable {
     /// closed (a closed session loses nothing: only a completed deposit is ever answered).
     public func shutdown(drainTimeout: TimeInterval = 10) {
         serverChannel.channel.close(promise: nil)
-        logger.info("stopping", metadata: ["drainSeconds": "\(Int(drainTimeout))"])
+        logger.info("stopping", metadata: ["drainSeconds": "\(RelayConfiguration.seconds(drainTimeout))"])
         let connections = connections
         DispatchQueue.global().asyncAfter(deadline: .now() + drainTimeout) { connections.closeAll() }
     }
@@ -128,7 +136,7 @@ public final class RelayServer: Sendable {
         let channel = connection.channel
         let connections = connections
         // The connection table already knows who is still in the handshake: no second flag.
-        let timeout = TimeAmount.milliseconds(Int64(configuration.handshakeTimeout * 1000))
+        let timeout = TimeAmount.milliseconds(RelayConfiguration.milliseconds(configuration.handshakeTimeout))
         channel.eventLoop.scheduleTask(in: timeout) {
             if connections.isPending(ticket) { channel.close(promise: nil) }
         }
@@ -146,6 +154,14 @@ public final class RelayServer: Sendable {
         } catch {
             sessionLogger.info("session ended", metadata: ["reason": "\(error.localizedDescription)"])
         }
+    }
+
+    /// A remote address as `host:port` (`[v6]:port`), for logs.
+    static func peerText(_ address: SocketAddress?) -> String {
+        guard let address, let ip = address.ipAddress else { return "unknown" }
+        let port = address.port.map(String.init) ?? "?"
+        if case .v6 = address { return "[\(ip)]:\(port)" }
+        return "\(ip):\(port)"
     }
 
     private func purgeLoop() async {

@@ -100,6 +100,12 @@ struct RelaySession {
                 try await writer.send(.status(json: status()))
             case .login(let address, let signature):
                 let signed = RelayHandshake.loginMessage(relay: identity.address, keys: keys)
+                // A session speaks for one mailbox: a second login as someone else is refused
+                // (the same wallet again changes nothing).
+                if let owner, owner != address {
+                    try await writer.send(refusal(.forbidden, "this session is already logged in as \(owner)"))
+                    continue
+                }
                 guard PersonalMessage.verify(signed, signature: signature, address: address) else {
                     try await writer.send(.error(code: .forbidden, message: "the login signature is not \(address)'s over this session"))
                     return
@@ -108,6 +114,7 @@ struct RelaySession {
                 try await writer.send(.ok)
             case .depositBegin(let mailbox):
                 let answer = try await receiveDeposit(into: mailbox, loggedIn: owner != nil, next: nextMessage)
+                logIfRefused(answer, mailbox: mailbox)
                 try await writer.send(answer)
                 if case .error = answer { return }
             case .depositWhole(let mailbox, let envelope):
@@ -120,6 +127,7 @@ struct RelaySession {
                     answer = try await finish(upload, mailbox: mailbox, loggedIn: owner != nil)
                 }
                 // A refused whole deposit leaves the session in step, so it may go on.
+                logIfRefused(answer, mailbox: mailbox)
                 try await writer.send(answer)
             case .list:
                 guard let owner else { try await writer.send(.error(code: .notLoggedIn, message: "log in to list a mailbox")); continue }
@@ -221,11 +229,13 @@ struct RelaySession {
             return try await route(upload, header: header, expires: expires)
         }
         let deposit = try upload.deposit(id: header.messageID, mailbox: mailbox, received: now, expires: expires)
+        var quota = configuration.quota
+        quota.storeMaxBytes = configuration.storeMaxBytes
         do {
-            try await store.commit(deposit, quota: configuration.quota)
+            try await store.commit(deposit, quota: quota)
         } catch let error as MailboxStoreError {
             switch error {
-            case .quotaExceeded: return .error(code: .quotaExceeded, message: error.localizedDescription)
+            case .quotaExceeded, .storeFull: return .error(code: .quotaExceeded, message: error.localizedDescription)
             case .duplicate: return .error(code: .replayed, message: error.localizedDescription)
             case .storage: return .error(code: .internalError, message: error.localizedDescription)
             }
@@ -234,6 +244,17 @@ struct RelaySession {
         let entry = MailboxEntry(id: header.messageID, size: UInt64(upload.size), received: UInt64(now.timeIntervalSince1970))
         hub.publish(entry, to: mailbox)
         return .stored(id: header.messageID)
+    }
+
+    /// An error answer, logged with its reason (a relay operator sees every refusal).
+    func refusal(_ code: RelayMessage.ErrorCode, _ message: String) -> RelayMessage {
+        logger.info("refused", metadata: ["code": "\(code)", "reason": "\(message)"])
+        return .error(code: code, message: message)
+    }
+
+    private func logIfRefused(_ answer: RelayMessage, mailbox: Address) {
+        guard case .error(let code, let message) = answer else { return }
+        logger.info("deposit refused", metadata: ["mailbox": "\(mailbox)", "code": "\(code)", "reason": "\(message)"])
     }
 
     private func send(_ body: StoredBody, id: [UInt8], through writer: Writer) async throws {
@@ -247,7 +268,13 @@ struct RelaySession {
                 offset = end
             }
         case .file(let url, let size):
-            let source = try FileDescriptorSource(path: url.path)
+            // A body that cannot be opened is refused in step, so the session (and the rest of
+            // the mailbox) stays usable.
+            guard let source = try? FileDescriptorSource(path: url.path) else {
+                logger.error("stored body missing", metadata: ["id": "\(Hex.encode(id))"])
+                try await writer.send(.error(code: .internalError, message: "message \(Hex.encode(id)) cannot be read on this relay"))
+                return
+            }
             try await writer.send(.fetchBegin(id: id, size: UInt64(size)))
             var sent = 0
             while sent < size {

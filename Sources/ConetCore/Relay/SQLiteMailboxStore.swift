@@ -86,6 +86,14 @@ public final class SQLiteMailboxStore: MailboxStore, @unchecked Sendable {
                 CREATE INDEX message_expires ON message(expires);
                 """)
         }
+        // The whole store's usage in one row, for the store-wide byte cap: one read per commit
+        // group instead of a sum over every mailbox.
+        migrator.registerMigration("v4 store usage") { db in
+            try db.execute(sql: """
+                CREATE TABLE store_usage (id INTEGER PRIMARY KEY CHECK (id = 0), count INTEGER NOT NULL, bytes INTEGER NOT NULL);
+                INSERT INTO store_usage (id, count, bytes) SELECT 0, COALESCE(SUM(count), 0), COALESCE(SUM(bytes), 0) FROM mailbox;
+                """)
+        }
         openedAnswer = NIOLockedValueBox(try pool.read(migrator.appliedIdentifiers).isEmpty ? .distantPast : Date())
         try migrator.migrate(pool)
         committer = GroupCommitter(pool: pool, bodies: folder.appendingPathComponent("bodies"))
@@ -172,6 +180,7 @@ public final class SQLiteMailboxStore: MailboxStore, @unchecked Sendable {
             try db.execute(
                 sql: "UPDATE mailbox SET count = count - 1, bytes = bytes - ? WHERE address = ?",
                 arguments: [row["size"] as Int64, Data(mailbox.bytes)])
+            try db.execute(sql: "UPDATE store_usage SET count = count - 1, bytes = bytes - ? WHERE id = 0", arguments: [row["size"] as Int64])
             return .some(row["file"] as String?)
         }
         guard let file else { return false }
@@ -190,6 +199,7 @@ public final class SQLiteMailboxStore: MailboxStore, @unchecked Sendable {
                 WHERE address IN (SELECT DISTINCT mailbox FROM message WHERE expires <= ?1 AND held)
                 """, arguments: [cutoff])
             try db.execute(sql: "DELETE FROM message WHERE expires <= ?", arguments: [cutoff])
+            try db.execute(sql: "UPDATE store_usage SET count = (SELECT COALESCE(SUM(count), 0) FROM mailbox), bytes = (SELECT COALESCE(SUM(bytes), 0) FROM mailbox) WHERE id = 0")
             return files
         }
         for case let name? in files { unlink(bodiesFolder.appendingPathComponent(name).path) }
@@ -230,9 +240,11 @@ private actor GroupCommitter {
     private var pending: [(Deposit, MailboxQuota, CheckedContinuation<Void, any Error>)] = []
     private var running = false
 
-    /// One body file per (mailbox, message): the same message may be deposited for several recipients.
+    /// A body file of its own for every deposit, never a name derived from the id alone: a second
+    /// deposit with the same id (a replay, an honest retry, a co-recipient's copy) is refused when
+    /// its row is inserted, and removing its body must not remove the stored one's.
     static func fileName(_ deposit: Deposit) -> String {
-        "\(Hex.encode(deposit.mailbox.bytes))-\(Hex.encode(deposit.id))"
+        "\(Hex.encode(deposit.mailbox.bytes))-\(Hex.encode(deposit.id))-\(Hex.encode(SecureRandom.bytes(8)))"
     }
 
     init(pool: DatabasePool, bodies: URL) {
@@ -270,9 +282,10 @@ private actor GroupCommitter {
         let bodies = self.bodies
         var results = [Result<Void, any Error>](repeating: .success(()), count: batch.count)
         var movedFiles = false
+        let names = batch.map { deposit, _ in Self.fileName(deposit) }
         for (index, (deposit, _)) in batch.enumerated() {
             if case .file(let staged) = deposit.body {
-                if rename(staged.path, bodies.appendingPathComponent(Self.fileName(deposit)).path) != 0 {
+                if rename(staged.path, bodies.appendingPathComponent(names[index]).path) != 0 {
                     results[index] = .failure(MailboxStoreError.storage("cannot move the body in: \(String(cString: strerror(errno)))"))
                 }
                 movedFiles = true
@@ -294,19 +307,20 @@ private actor GroupCommitter {
                 // Each mailbox's usage is read once per group and counted up here; its tally row
                 // is written once at the end, not once per deposit.
                 var usages: [Address: GroupUsage] = [:]
+                var total = try GroupUsage(row: Row.fetchOne(db, sql: "SELECT count, bytes FROM store_usage WHERE id = 0"))
                 for (index, (deposit, quota)) in batch.enumerated() {
                     guard case .success = outcome[index] else { continue }
                     let mailbox = Data(deposit.mailbox.bytes)
                     var inline: Data?, file: String?, held = true
                     switch deposit.body {
                     case .inline(let bytes): inline = Data(bytes)
-                    case .file: file = Self.fileName(deposit)
+                    case .file: file = names[index]
                     case .forwarded: held = false
                     }
                     if held {
                         let usage = try usages[deposit.mailbox] ?? GroupUsage(row: Row.fetchOne(readUsage, arguments: [mailbox]))
                         usages[deposit.mailbox] = usage
-                        if let refusal = usage.refusal(adding: deposit.size, quota: quota) {
+                        if let refusal = usage.refusal(adding: deposit.size, quota: quota) ?? total.storeRefusal(adding: deposit.size, quota: quota) {
                             outcome[index] = .failure(refusal)
                             continue
                         }
@@ -320,7 +334,15 @@ private actor GroupCommitter {
                         outcome[index] = .failure(MailboxStoreError.duplicate)
                         continue
                     }
-                    if held { usages[deposit.mailbox]?.add(deposit.size) }
+                    if held {
+                        usages[deposit.mailbox]?.add(deposit.size)
+                        total.add(deposit.size)
+                    }
+                }
+                if total.added.count > 0 {
+                    try db.execute(
+                        sql: "UPDATE store_usage SET count = count + ?, bytes = bytes + ? WHERE id = 0",
+                        arguments: [total.added.count, total.added.bytes])
                 }
                 for (mailbox, usage) in usages where usage.added.count > 0 {
                     try tally.execute(arguments: [Data(mailbox.bytes), usage.added.count, usage.added.bytes])
@@ -330,7 +352,7 @@ private actor GroupCommitter {
             // A refused file body must not stay behind.
             for (index, (deposit, _)) in batch.enumerated() {
                 if case .failure = outcome[index], case .file = deposit.body {
-                    unlink(bodies.appendingPathComponent(Self.fileName(deposit)).path)
+                    unlink(bodies.appendingPathComponent(names[index]).path)
                 }
             }
             return outcome
@@ -354,8 +376,15 @@ private struct GroupUsage {
     func refusal(adding size: Int, quota: MailboxQuota) -> MailboxStoreError? {
         let count = stored.count + added.count, bytes = stored.bytes + added.bytes
         if count + 1 > quota.maxCount { return .quotaExceeded("the mailbox holds \(count) messages (limit \(quota.maxCount))") }
-        if bytes + size > quota.maxBytes { return .quotaExceeded("\(bytes) + \(size) bytes is over the \(quota.maxBytes)-byte limit") }
+        if size > quota.maxBytes - bytes { return .quotaExceeded("\(bytes) + \(size) bytes is over the \(quota.maxBytes)-byte limit") }
         return nil
+    }
+
+    /// Why one more message of `size` bytes would break the store-wide cap, or nil if it fits.
+    func storeRefusal(adding size: Int, quota: MailboxQuota) -> MailboxStoreError? {
+        let bytes = stored.bytes + added.bytes
+        guard size > quota.storeMaxBytes - bytes else { return nil }
+        return .storeFull("the relay's store holds \(bytes) bytes (limit \(quota.storeMaxBytes))")
     }
 
     mutating func add(_ size: Int) {

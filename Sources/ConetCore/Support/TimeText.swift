@@ -6,8 +6,10 @@ public enum TimeText {
     /// Formats an instant as `YYYY-MM-DDTHH:MM:SSZ`.
     // Done by hand with gmtime_r/timegm: creating an ISO8601DateFormatter costs about a
     // millisecond on Linux, which made listing 100 wallets slow.
+    /// Instants outside years 0000...9999 (a hostile header may claim any 64-bit time) are shown
+    /// as the nearest end of that range: converting them to `time_t` unchecked would trap.
     public static func format(_ date: Date) -> String {
-        var seconds = time_t(floor(date.timeIntervalSince1970))
+        var seconds = time_t(clampedSeconds(date))
         var parts = tm()
         gmtime_r(&seconds, &parts)
         func pad(_ value: Int32, _ width: Int) -> String {
@@ -16,6 +18,18 @@ public enum TimeText {
         }
         return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
             + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))Z"
+    }
+
+    /// The first and last second that `format` can write (0000-01-01T00:00:00Z, 9999-12-31T23:59:59Z).
+    public static let representableSeconds: ClosedRange<Int64> = -62_167_219_200...253_402_300_799
+
+    /// `date` in whole seconds since 1970, clamped to `representableSeconds` (NaN counts as 0).
+    public static func clampedSeconds(_ date: Date) -> Int64 {
+        let value = floor(date.timeIntervalSince1970)
+        guard !value.isNaN else { return 0 }
+        if value <= Double(representableSeconds.lowerBound) { return representableSeconds.lowerBound }
+        if value >= Double(representableSeconds.upperBound) { return representableSeconds.upperBound }
+        return Int64(value)
     }
 
     /// Parses exactly `YYYY-MM-DDTHH:MM:SSZ`; anything else (including impossible dates such as

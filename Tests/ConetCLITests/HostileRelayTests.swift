@@ -1,0 +1,188 @@
+import ConetCore
+import Foundation
+import Testing
+
+/// What strangers may send a relay, over real sockets to a real relay process: each test sends
+/// the hostile bytes, then checks that the relay is alive and still serves a legitimate client.
+@Suite(.serialized) struct HostileRelayTests {
+    static func seal(_ content: [UInt8], to recipient: PublicKey, options: EnvelopeOptions = EnvelopeOptions()) throws -> [UInt8] {
+        let collected = Collected()
+        let writer = try EnvelopeWriter(recipients: [recipient], sender: PrivateKey.generate(), options: options) { collected.append($0) }
+        try writer.write(content)
+        _ = try writer.finish()
+        return collected.bytes
+    }
+
+    /// A legitimate deposit and fetch still work: the relay is alive and serving.
+    static func expectServing(_ relay: RelayProcess, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        #expect(relay.process.isRunning, "the relay died: \(relay.log.suffix(2000))", sourceLocation: sourceLocation)
+        let owner = PrivateKey.generate()
+        let client = try RelayClient(endpoint: relay.parsedEndpoint, timeout: 10)
+        let id = try client.deposit(into: owner.address, from: MemorySource(try seal(Array("still here".utf8), to: owner.publicKey)))
+        try client.login(owner)
+        #expect(try client.list().map(\.id) == [id], sourceLocation: sourceLocation)
+    }
+
+    @Test func aDepositDatedBeyondTheLargestIntegerIsRefusedAndNothingCrashes() throws {
+        let conet = try ConetProcess()
+        defer { conet.cleanUp() }
+        let relay = try RelayProcess(conet)
+        let owner = PrivateKey.generate()
+        for seconds in [9.3e18, 1.8e19] {
+            var options = EnvelopeOptions()
+            options.created = Date(timeIntervalSince1970: seconds)
+            let envelope = try Self.seal([1, 2, 3], to: owner.publicKey, options: options)
+            let client = try RelayClient(endpoint: relay.parsedEndpoint, timeout: 10)
+            #expect(throws: RelayError.self) { try client.deposit(into: owner.address, from: MemorySource(envelope)) }
+            // The decoders that print the date must not trap either.
+            let file = conet.home.appendingPathComponent("future.conet")
+            try Data(envelope).write(to: file)
+            for arguments in [["inspect", file.path, "--json"], ["inspect", file.path, "--hex"], ["inspect", file.path]] {
+                let shown = try conet.run(arguments)
+                #expect(shown.status == 0, "\(arguments): \(shown.status) \(shown.stderr)")
+            }
+        }
+        try Self.expectServing(relay)
+    }
+
+    @Test func aNewcomerFindingEverySlotTakenIsRefusedWithoutStoppingTheRelay() throws {
+        let conet = try ConetProcess()
+        defer { conet.cleanUp() }
+        let relay = try RelayProcess(conet, arguments: ["--max-connections", "3"])
+        var sessions = try (0..<3).map { _ in try RelayClient(endpoint: relay.parsedEndpoint, timeout: 10) }
+        for session in sessions { _ = try session.status() }
+        for _ in 0..<3 {
+            let fd = try RawSocket.connect(port: relay.port)
+            #expect(RawSocket.closedByPeer(fd, within: 5), "a connection beyond --max-connections stays open")
+            close(fd)
+        }
+        usleep(200_000)
+        #expect(relay.process.isRunning, "the relay died refusing a connection: \(relay.log.suffix(2000))")
+        sessions.removeAll()
+        try Self.expectServing(relay)
+        #expect(relay.log.contains("connection refused"))
+    }
+
+    @Test func oneAddressHoldsAtMostItsShareOfConnections() throws {
+        let conet = try ConetProcess()
+        defer { conet.cleanUp() }
+        let relay = try RelayProcess(conet, arguments: ["--max-connections-per-address", "2"])
+        let held = try (0..<2).map { _ in try RawSocket.connect(port: relay.port, from: "127.0.0.3") }
+        defer { for fd in held { close(fd) } }
+        let third = try RawSocket.connect(port: relay.port, from: "127.0.0.3")
+        #expect(RawSocket.closedByPeer(third, within: 5), "a third connection from one address stays open")
+        close(third)
+        // Another address is not affected.
+        let other = try RawSocket.connect(port: relay.port, from: "127.0.0.4")
+        #expect(!RawSocket.closedByPeer(other, within: 1))
+        close(other)
+        try Self.expectServing(relay)
+    }
+
+    @Test func aRecordDrippedByteByByteIsCutOffAtTheRecordDeadline() throws {
+        let conet = try ConetProcess()
+        defer { conet.cleanUp() }
+        let relay = try RelayProcess(conet, arguments: ["--record-timeout", "2s", "--idle-timeout", "6s", "--handshake-timeout", "1m"])
+        let fd = try RawSocket.connect(port: relay.port)
+        defer { close(fd) }
+        var header: [UInt8] = [0, 0, 0, 100]
+        _ = send(fd, &header, 4, Int32(MSG_NOSIGNAL))
+        let started = Date()
+        var closed = false
+        while Date().timeIntervalSince(started) < 12 && !closed {
+            var byte: [UInt8] = [0x41]
+            if send(fd, &byte, 1, Int32(MSG_NOSIGNAL)) != 1 { closed = true; break }
+            closed = RawSocket.closedByPeer(fd, within: 0.5)
+        }
+        #expect(closed, "a dripping connection stayed open")
+        #expect(Date().timeIntervalSince(started) < 6, "closed only after \(Date().timeIntervalSince(started)) s")
+        try Self.expectServing(relay)
+    }
+
+    @Test func aSecondDepositWithTheSameIdNeverDestroysTheStoredMessage() throws {
+        let conet = try ConetProcess()
+        defer { conet.cleanUp() }
+        let relay = try RelayProcess(conet)
+        let owner = PrivateKey.generate()
+        // Over the 256 KiB inline limit, so the body is a file; random, so it stays that large.
+        var options = EnvelopeOptions()
+        options.compression = .none
+        let envelope = try Self.seal(SecureRandom.bytes(300_000), to: owner.publicKey, options: options)
+        let first = try RelayClient(endpoint: relay.parsedEndpoint, timeout: 10)
+        let id = try first.deposit(into: owner.address, from: MemorySource(envelope))
+        // The same bytes again, from other sessions (a replay, a retry), several at once.
+        let replays = IDList()
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            if let client = try? RelayClient(endpoint: relay.parsedEndpoint, timeout: 10),
+               let again = try? client.deposit(into: owner.address, from: MemorySource(envelope)) {
+                replays.append(again)
+            }
+        }
+        #expect(replays.count == 0, "a replayed id was stored again")
+        let reader = try RelayClient(endpoint: relay.parsedEndpoint, timeout: 10)
+        try reader.login(owner)
+        #expect(try reader.list().map(\.id) == [id])
+        let body = try reader.fetch(id)
+        var fetched: [UInt8] = []
+        while true {
+            let piece = try body.read(upTo: 1 << 16)
+            if piece.isEmpty { break }
+            fetched += piece
+        }
+        #expect(fetched == envelope, "the stored message was damaged by a duplicate deposit")
+    }
+
+    @Test func aSessionLogsInAsOneWalletOnly() throws {
+        let conet = try ConetProcess()
+        defer { conet.cleanUp() }
+        let relay = try RelayProcess(conet)
+        let bob = PrivateKey.generate(), mallory = PrivateKey.generate()
+        let client = try RelayClient(endpoint: relay.parsedEndpoint, timeout: 10)
+        try client.login(bob)
+        #expect(throws: RelayError.self) { try client.login(mallory) }
+        // Still bob's session, in step.
+        #expect(try client.list().isEmpty)
+        try client.login(bob)
+        try Self.expectServing(relay)
+    }
+
+    @Test func anOnionBouncingBetweenTwoRelaysIsRefusedAsBusy() throws {
+        let conet = try ConetProcess()
+        defer { conet.cleanUp() }
+        let b = try RelayProcess(conet, wallet: "rB", arguments: ["--max-forwards-per-peer", "4"])
+        let bCard = try RoutingCLITests.Network.relayCard(conet, b)
+        let a = try RelayProcess(conet, wallet: "rA", arguments: ["--peer", bCard, "--max-forwards-per-peer", "4"])
+        let aCard = try RoutingCLITests.Network.relayCard(conet, a)
+        try RelayClient(endpoint: b.parsedEndpoint, timeout: 10).publishCard(Card(json: Data(contentsOf: URL(fileURLWithPath: aCard))))
+        let aKey = try Card(json: Data(contentsOf: URL(fileURLWithPath: aCard))).publicKey
+        let bKey = try Card(json: Data(contentsOf: URL(fileURLWithPath: bCard))).publicKey
+        var layerOptions = EnvelopeOptions()
+        layerOptions.compression = .none
+        layerOptions.hideRecipients = true
+        let owner = PrivateKey.generate()
+        func onion(hops: Int) throws -> [UInt8] {
+            var layer = try Self.seal(
+                OnionInstruction(kind: .deposit, address: owner.address).encoded + Self.seal([7], to: owner.publicKey), to: bKey,
+                options: layerOptions)
+            for hop in 1...hops {
+                // Odd hops are sealed to A and forward to B; even ones to B, forwarding to A.
+                let (to, next) = hop % 2 == 1 ? (aKey, bKey) : (bKey, aKey)
+                layer = try Self.seal(OnionInstruction(kind: .forward, address: next.address).encoded + layer, to: to, options: layerOptions)
+            }
+            return layer
+        }
+        // 41 layers: the outermost is A's. Each relay may pass only 4 on to the other at once.
+        let bouncing = try onion(hops: 41)
+        let entry = try RelayClient(endpoint: a.parsedEndpoint, timeout: 30)
+        #expect {
+            _ = try entry.sendOnion(from: MemorySource(bouncing))
+        } throws: { error in
+            guard case RelayError.refused(let code, _) = error else { return false }
+            return code == RelayMessage.ErrorCode.busy.rawValue
+        }
+        // Both relays live, and an honest two-relay path still goes through.
+        #expect(try RelayClient(endpoint: a.parsedEndpoint, timeout: 30).sendOnion(from: MemorySource(try onion(hops: 1))).relay == bKey.address)
+        try Self.expectServing(a)
+        try Self.expectServing(b)
+    }
+}
