@@ -19,6 +19,26 @@ import Testing
         #expect(Hex.encode(key.unsafeCopy()) == expected)
     }
 
+    /// Whatever a caller passes, the primitive refuses what libsodium could not take or its size
+    /// computations could not hold, before allocating anything: no trap, no giant allocation.
+    @Test(arguments: [
+        (1 << 62, 1 << 20, 1, 32),      // 128·r·N overflows
+        (2, Int(UInt32.max), 2, 32),    // r·p beyond libsodium's 2^30
+        (1024, 1 << 16, 1 << 15, 32),   // r·p = 2^31
+        (1024, 8, 1, 1 << 40),          // a terabyte of output
+        (1024, 8, 1, 0),
+        (1024, 8, 1, -1),
+        (Int.max, 8, 1, 32),
+        (Int.min, 8, 1, 32),
+        (1024, 1 << 33, 1, 32),         // r beyond 32 bits
+        (1024, 8, -1, 32),
+    ])
+    func refusesParametersBeyondWhatCanBeComputed(n: Int, r: Int, p: Int, byteCount: Int) {
+        #expect(throws: CryptoError.self) {
+            try [UInt8]([1]).withUnsafeBytes { try Scrypt.deriveKey(password: $0, salt: [1], n: n, r: r, p: p, byteCount: byteCount) }
+        }
+    }
+
     @Test func refusesAnNThatIsNotAPowerOfTwo() {
         #expect(throws: CryptoError.self) {
             try [UInt8]([1]).withUnsafeBytes { try Scrypt.deriveKey(password: $0, salt: [1], n: 1000, r: 8, p: 1, byteCount: 32) }

@@ -33,20 +33,21 @@ public struct Keystore: Sendable, Equatable {
     let ciphertext: [UInt8]
     let mac: [UInt8]
 
-    /// Limits on what a file may ask of us: a hostile keystore must not make us allocate
-    /// gigabytes or spin for minutes. N ≤ 2^20 with r·p ≤ 64 bounds scrypt to 1 GiB·(r/8).
-    static let maxScryptLog2N = 20
-    static let maxScryptRP = 64
-    static let maxScryptMemory = 1 << 30
-    static let maxPBKDF2Iterations = 10_000_000
-
     /// Encrypts `key` under `password`.
+    /// - Throws: `unsupported` for settings beyond `KeystoreLimits`: conet writes nothing it
+    ///   would refuse to read.
     public static func encrypt(_ key: PrivateKey, password: SecretBytes, kdf: KDF = .standard) throws(KeystoreError) -> Keystore {
         guard password.count > 0 else { throw .emptyPassword }
         let salt = SecureRandom.bytes(32)
-        let stored: StoredKDF = switch kdf {
-        case .scrypt(let log2N, let r, let p): .scrypt(n: 1 << log2N, r: r, p: p, salt: salt)
-        case .pbkdf2(let iterations): .pbkdf2(c: iterations, salt: salt)
+        let stored: StoredKDF
+        switch kdf {
+        case .scrypt(let log2N, let r, let p):
+            guard (1...62).contains(log2N) else { throw .unsupported("scrypt log2(n) = \(log2N) is outside 1...62") }
+            try KeystoreLimits.checkScrypt(n: 1 << log2N, r: r, p: p)
+            stored = .scrypt(n: 1 << log2N, r: r, p: p, salt: salt)
+        case .pbkdf2(let iterations):
+            try KeystoreLimits.checkPBKDF2(c: iterations)
+            stored = .pbkdf2(c: iterations, salt: salt)
         }
         let derived = try deriveKey(password: password, kdf: stored)
         let iv = SecureRandom.bytes(16)

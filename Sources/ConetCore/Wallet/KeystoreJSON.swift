@@ -30,20 +30,17 @@ extension Keystore {
         let kdfName = try Self.string(crypto, "kdf")
         let salt = try Self.hex(kdfParams, "salt", count: nil)
         guard (1...1024).contains(salt.count) else { throw .malformed("'salt' must be 1 to 1024 bytes") }
-        guard (kdfParams["dklen"] as? Int) == 32 else { throw .unsupported("'dklen' must be 32") }
+        try KeystoreLimits.checkDerivedKeyLength(kdfParams["dklen"] as? Int)
         switch kdfName {
         case "scrypt":
             let n = try Self.int(kdfParams, "n"), r = try Self.int(kdfParams, "r"), p = try Self.int(kdfParams, "p")
-            guard n > 1, n & (n - 1) == 0 else { throw .malformed("scrypt 'n' must be a power of two above 1") }
-            guard n <= 1 << Self.maxScryptLog2N, r >= 1, p >= 1, r * p <= Self.maxScryptRP, 128 * n * r <= Self.maxScryptMemory else {
-                throw .unsupported("scrypt parameters n=\(n) r=\(r) p=\(p) exceed conet's limits (n ≤ 2^20, r·p ≤ 64, ≤ 1 GiB)")
-            }
+            try KeystoreLimits.checkScrypt(n: n, r: r, p: p)
             kdf = .scrypt(n: n, r: r, p: p, salt: salt)
         case "pbkdf2":
             let prf = try Self.string(kdfParams, "prf")
-            guard prf == "hmac-sha256" else { throw .unsupported("pbkdf2 'prf' '\(prf.prefix(40))' (only hmac-sha256)") }
+            guard prf == KeystoreLimits.pbkdf2PRF else { throw .unsupported("pbkdf2 'prf' '\(prf.prefix(40))' (only \(KeystoreLimits.pbkdf2PRF))") }
             let c = try Self.int(kdfParams, "c")
-            guard (1...Self.maxPBKDF2Iterations).contains(c) else { throw .unsupported("pbkdf2 'c' = \(c) is outside 1...\(Self.maxPBKDF2Iterations)") }
+            try KeystoreLimits.checkPBKDF2(c: c)
             kdf = .pbkdf2(c: c, salt: salt)
         default:
             throw .unsupported("KDF '\(kdfName.prefix(40))' (only scrypt and pbkdf2)")
@@ -101,7 +98,8 @@ extension Keystore {
 
     private static func hex(_ object: [String: Any], _ key: String, count: Int?) throws(KeystoreError) -> [UInt8] {
         let text = try string(object, key)
-        guard let bytes = try? Hex.decode(text) else { throw .malformed("'\(key)' is not hex") }
+        let bytes: [UInt8]
+        do { bytes = try Hex.decode(text) } catch { throw .malformed("'\(key)': \(error.description)") }
         if let count, bytes.count != count { throw .malformed("'\(key)' must be \(count) bytes, got \(bytes.count)") }
         return bytes
     }
