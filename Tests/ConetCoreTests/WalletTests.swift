@@ -1,4 +1,4 @@
-import ConetCore
+@testable import ConetCore
 import Foundation
 import Testing
 
@@ -197,6 +197,98 @@ import Testing
         }
         #expect(throws: KeystoreError.unsupported("KDF 'argon2id' (only scrypt and pbkdf2)")) { try Keystore(json: cases[0].1) }
     }
+
+    /// A keystore (from `wallet import`, or lying in `wallets/` for `wallet list`) names its own
+    /// key-derivation cost: no value may trap (r·p overflowed before), and none may cost more than
+    /// geth's standard memory or four times its work. Each refusal names the field at fault.
+    @Test(arguments: [
+        ("r·p overflows", ["n": 262_144, "r": 1 << 40, "p": 1 << 40], "'r'"),
+        ("r·p overflows at Int.max", ["n": 2, "r": Int.max, "p": 2], "'r'"),
+        ("128·n·r overflows", ["n": 1 << 62, "r": 8, "p": 1], "'n'"),
+        ("1 GiB (geth's n with 2^20)", ["n": 1 << 20, "r": 8, "p": 1], "1024 MiB"),
+        ("512 MiB through r", ["n": 1 << 18, "r": 16, "p": 1], "512 MiB"),
+        ("512 MiB of p blocks", ["n": 2, "r": 1, "p": 1 << 22], "'p'"),
+        ("five times geth's work", ["n": 1 << 18, "r": 8, "p": 5], "'n'·'r'·'p'"),
+        ("n = Int.max", ["n": Int.max, "r": 8, "p": 1], "'n'"),
+        ("n = Int.min", ["n": Int.min, "r": 8, "p": 1], "'n'"),
+        ("r = 0", ["n": 1024, "r": 0, "p": 1], "'r'"),
+        ("p negative", ["n": 1024, "r": 8, "p": -1], "'p'"),
+        ("dklen 64", ["dklen": 64], "'dklen'"),
+        ("dklen Int.max", ["dklen": Int.max], "'dklen'"),
+    ] as [(String, [String: Int], String)])
+    func hostileScryptParametersAreRefusedNamingTheField(label: String, params: [String: Int], named: String) throws {
+        let json = try Self.variant(kdf: "scrypt", params: params)
+        #expect(throws: KeystoreError.self, "\(label)") { try Keystore(json: json) }
+        do { _ = try Keystore(json: json) } catch {
+            #expect(error.localizedDescription.contains(named), "\(label): \(error.localizedDescription)")
+        }
+    }
+
+    @Test(arguments: [
+        ("c = 0", 0, "'c'"), ("c negative", -5, "'c'"), ("c = Int.max", Int.max, "'c'"),
+        ("ten million rounds", 10_000_000, "'c'"),
+    ])
+    func hostilePBKDF2ParametersAreRefusedNamingTheField(label: String, c: Int, named: String) throws {
+        let json = try Self.variant(kdf: "pbkdf2", params: ["c": c])
+        do {
+            _ = try Keystore(json: json)
+            Issue.record("\(label) was accepted")
+        } catch {
+            #expect(error.localizedDescription.contains(named), "\(label): \(error.localizedDescription)")
+        }
+        var object = try #require(try JSONSerialization.jsonObject(with: try Self.variant(kdf: "pbkdf2", params: [:])) as? [String: Any])
+        var crypto = try #require(object["crypto"] as? [String: Any])
+        var params = try #require(crypto["kdfparams"] as? [String: Any])
+        params["prf"] = "hmac-sha512"
+        crypto["kdfparams"] = params
+        object["crypto"] = crypto
+        #expect(throws: KeystoreError.unsupported("pbkdf2 'prf' 'hmac-sha512' (only hmac-sha256)")) {
+            try Keystore(json: JSONSerialization.data(withJSONObject: object))
+        }
+    }
+
+    /// What real tools write stays readable, up to the largest cost allowed.
+    @Test(arguments: [
+        ["n": 1 << 18, "r": 8, "p": 1],   // geth, MetaMask, Foundry
+        ["n": 1 << 12, "r": 8, "p": 6],   // geth --lightkdf
+        ["n": 1 << 18, "r": 1, "p": 8],   // eth-keyfile
+        ["n": 1 << 13, "r": 8, "p": 1],   // MyEtherWallet
+        ["n": 1 << 18, "r": 8, "p": 4],   // the most work allowed, at geth's memory
+        ["n": 1 << 15, "r": 8, "p": 32],  // the same work in 32 MiB
+    ])
+    func realAndLargestAllowedScryptParametersAreRead(params: [String: Int]) throws {
+        let keystore = try Keystore(json: try Self.variant(kdf: "scrypt", params: params))
+        #expect(keystore.kdf == .scrypt(n: params["n"]!, r: params["r"]!, p: params["p"]!, salt: try Self.salt(of: keystore)))
+        _ = try Keystore(json: try Self.variant(kdf: "pbkdf2", params: ["c": KeystoreLimits.maxPBKDF2Iterations]))
+        _ = try Keystore(json: try Self.variant(kdf: "pbkdf2", params: ["c": 1_000_000]))  // eth-keyfile's default
+    }
+
+    @Test func conetWritesNothingItWouldRefuseToRead() throws {
+        let key = PrivateKey.generate()
+        for kdf in [Keystore.KDF.scrypt(log2N: 20, r: 8, p: 1), .scrypt(log2N: 64, r: 8, p: 1), .scrypt(log2N: 10, r: Int.max, p: Int.max),
+                    .pbkdf2(iterations: 0), .pbkdf2(iterations: Int.max)] {
+            #expect(throws: KeystoreError.self, "\(kdf)") { try Keystore.encrypt(key, password: Self.password("pw"), kdf: kdf) }
+        }
+        #expect(KeystoreLimits.product(128, 1 << 40, 1 << 40) == nil)
+        #expect(KeystoreLimits.product(128, 1 << 18, 8) == 256 << 20)
+    }
+
+    /// The first eth-keyfile vector of `kdf` with `params` merged into its kdfparams.
+    static func variant(kdf: String, params: [String: Int]) throws -> Data {
+        let (_, json) = try #require(try vectors().first { String(decoding: $0.1, as: UTF8.self).contains("\"\(kdf)\"") })
+        var object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        var crypto = try #require(object["crypto"] as? [String: Any])
+        var kdfParams = try #require(crypto["kdfparams"] as? [String: Any])
+        for (key, value) in params { kdfParams[key] = value }
+        crypto["kdfparams"] = kdfParams
+        object["crypto"] = crypto
+        return try JSONSerialization.data(withJSONObject: object)
+    }
+
+    static func salt(of keystore: Keystore) throws -> [UInt8] {
+        guard case .scrypt(_, _, _, let salt) = keystore.kdf else { throw KeystoreError.malformed("not scrypt") }
+        return salt
+    }
 }
 
 @Suite struct CardTests {
@@ -241,6 +333,25 @@ import Testing
         }
         #expect(throws: CardError.self) { try Card.make(key: Self.key, mailbox: "two words", expires: nil) }
         #expect(throws: CardError.self) { try Card.make(key: Self.key, mailbox: "a\nexpires: never", expires: nil) }
+    }
+}
+
+@Suite struct ContactBookTests {
+    /// A second card under a name already taken is refused as a contact, not called "a wallet".
+    @Test func aTakenContactNameIsCalledAContact() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("conet-contacts-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let book = ContactBook(store: WalletStore(home: home))
+        let first = try Card.make(key: PrivateKey.generate(), mailbox: nil, expires: nil)
+        let second = try Card.make(key: PrivateKey.generate(), mailbox: nil, expires: nil)
+        try book.add(first, name: "friend")
+        try book.add(first, name: "friend")  // the same address may be stored again under its name
+        #expect(throws: ContactError.nameTaken("friend", by: first.address)) { try book.add(second, name: "friend") }
+        do { try book.add(second, name: "friend") } catch {
+            #expect(error.localizedDescription.contains("a contact named 'friend'"), "\(error.localizedDescription)")
+            #expect(!error.localizedDescription.contains("wallet named"))
+        }
+        #expect(try book.find("friend").card.address == first.address)
     }
 }
 

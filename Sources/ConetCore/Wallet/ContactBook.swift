@@ -25,7 +25,7 @@ public struct ContactBook: Sendable {
         if let name {
             try WalletStore.checkName(name)
             if let other = try? find(name), other.card.address != card.address {
-                throw WalletStoreError.exists(name)
+                throw ContactError.nameTaken(name, by: other.card.address)
             }
         }
         try store.prepare()
@@ -71,12 +71,17 @@ public struct ContactBook: Sendable {
     }
 }
 
-public enum ContactError: Error, LocalizedError {
+/// Why the address book could not do what was asked.
+public enum ContactError: Error, Equatable, LocalizedError {
     case notFound(String)
+    /// Another address's contact already has this local name.
+    case nameTaken(String, by: Address)
 
     public var errorDescription: String? {
         switch self {
         case .notFound(let name): "no contact named or addressed '\(name.prefix(80))' (see 'conet wallet contacts list')"
+        case .nameTaken(let name, let address):
+            "a contact named '\(name)' already exists for \(address): remove it first, or choose another --name"
         }
     }
 }
