@@ -71,9 +71,9 @@ enum EnvelopeInput {
 
     static func open(_ path: String) throws -> Opened {
         let counter = try descriptorSource(path)
-        let peekable = PeekableSource(ReadAheadSource(counter))
-        let armored = Armor.isArmored(prefix: try peekable.peek(64))
-        return Opened(source: armored ? ArmorReader(peekable) : peekable, armored: armored, counter: counter)
+        // Any amount of whitespace may come before the armor's BEGIN line.
+        let (source, armored) = try Armor.open(ReadAheadSource(counter))
+        return Opened(source: source, armored: armored, counter: counter)
     }
 
     /// A source over the file at `path`, or standard input for `-`.

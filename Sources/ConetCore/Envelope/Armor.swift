@@ -9,12 +9,13 @@ public enum Armor {
     static let columns = 64
 
     /// Whether `prefix` (the first bytes of an input) starts an armored message, after optional
-    /// leading whitespace.
+    /// leading whitespace. A prefix of whitespace alone cannot tell: `open(_:)` reads as far as it takes.
     public static func isArmored(prefix: [UInt8]) -> Bool {
         let trimmed = prefix.drop { isWhitespace($0) }
         return trimmed.starts(with: Array(beginLine.utf8))
     }
 
+    /// Space, tab, LF and CR: what may come before BEGIN and after END.
     static func isWhitespace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x09 || byte == 0x0a || byte == 0x0d
     }
@@ -58,20 +59,29 @@ public final class ArmorWriter: @unchecked Sendable {
     }
 }
 
-/// Reads an armored message back to binary, refusing anything but the strict form.
+/// Reads an armored message back to binary, refusing anything but the strict form. Any amount of
+/// whitespace may precede the BEGIN line (as mail and editors add it); it is skipped as it is read,
+/// never held, so memory stays bounded.
 public final class ArmorReader: ByteSource {
     private let base: ByteSource
     private var text: [UInt8] = []
     private var textOffset = 0
     private var decoded: [UInt8] = []
     private var decodedOffset = 0
-    private var line = 0
+    private var line: Int
+    /// The BEGIN line's number, once read.
+    private var beginLineNumber = 0
     private var state = State.beforeBegin
     private var baseEnded = false
 
     private enum State { case beforeBegin, body, afterShortLine, ended }
 
-    public init(_ base: ByteSource) { self.base = base }
+    /// - Parameter linesBefore: lines already consumed before `base` begins (by `Armor.open`,
+    ///   which skipped leading whitespace), so errors still name the input's own line numbers.
+    public init(_ base: ByteSource, linesBefore: Int = 0) {
+        self.base = base
+        line = max(0, linesBefore)
+    }
 
     public func read(upTo count: Int) throws -> [UInt8] {
         while decodedOffset == decoded.count && state != .ended {
@@ -86,19 +96,19 @@ public final class ArmorReader: ByteSource {
     /// Decodes the next batch of full lines (or the last short one) into binary.
     private func decodeMore() throws -> [UInt8] {
         var batch: [UInt8] = []
+        if state == .beforeBegin { try skipLeadingWhitespace() }
         while batch.count < 64 * 1024 {
             guard let current = try nextLine() else {
                 throw EnvelopeError.badArmor(state == .beforeBegin ? "no BEGIN line" : "no END line (the text is cut)")
             }
             switch state {
             case .beforeBegin:
-                let trimmed = Array(current.drop(while: Armor.isWhitespace))
-                if trimmed.isEmpty { continue }
-                guard trimmed == Array(Armor.beginLine.utf8) else { throw EnvelopeError.badArmor("line \(line) is not '\(Armor.beginLine)'") }
+                guard current == Array(Armor.beginLine.utf8) else { throw EnvelopeError.badArmor("line \(line) is not '\(Armor.beginLine)'") }
+                beginLineNumber = line
                 state = .body
             case .body, .afterShortLine:
                 if current == Array(Armor.endLine.utf8) {
-                    guard line > 2 else { throw EnvelopeError.badArmor("the armor holds no data") }
+                    guard line > beginLineNumber + 1 else { throw EnvelopeError.badArmor("the armor holds no data") }
                     try checkOnlyWhitespaceFollows()
                     state = .ended
                     return try decode(batch)
@@ -151,11 +161,29 @@ public final class ArmorReader: ByteSource {
                 guard textOffset == text.count else { throw EnvelopeError.badArmor("the last line has no newline") }
                 return nil
             }
-            text.removeFirst(textOffset)
-            textOffset = 0
-            let more = try base.read(upTo: 64 * 1024)
-            if more.isEmpty { baseEnded = true } else { text += more }
+            try readMore()
         }
+    }
+
+    /// Skips whitespace before BEGIN, counting its lines, one read at a time: a run of any length
+    /// costs no more memory than one read.
+    private func skipLeadingWhitespace() throws {
+        while true {
+            while textOffset < text.count, Armor.isWhitespace(text[textOffset]) {
+                if text[textOffset] == 0x0a { line += 1 }
+                textOffset += 1
+            }
+            if textOffset < text.count || baseEnded { return }
+            try readMore()
+        }
+    }
+
+    /// Drops what has been consumed and appends the next read of the base (or notes its end).
+    private func readMore() throws {
+        text.removeFirst(textOffset)
+        textOffset = 0
+        let more = try base.read(upTo: 64 * 1024)
+        if more.isEmpty { baseEnded = true } else { text += more }
     }
 
     /// After END only whitespace may follow (at most 1 KiB of it).
