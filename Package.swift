@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "conet", targets: ["conet"]),
         .library(name: "ConetCore", targets: ["ConetCore"]),
+        // For the libFuzzer package in Fuzz/, which builds these entry points with the sanitizers.
+        .library(name: "ConetFuzzTargets", targets: ["ConetFuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -57,10 +59,22 @@ let package = Package(
             // A link to docs/THREAT-MODEL.md: the binary prints the same text (`--threat-model`).
             resources: [.embedInCode("Resources/THREAT-MODEL.md")]
         ),
+        // One entry point per parser for libFuzzer (Fuzz/, `make fuzz`); the tests replay the corpus
+        // and every saved crash through the same functions.
+        .target(
+            name: "ConetFuzzTargets",
+            dependencies: [
+                "ConetCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "ConetCoreTests",
             // GRDB, to write a store in an older schema that the migration test then opens.
-            dependencies: ["ConetCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["ConetCore", "ConetFuzzTargets", .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -1,0 +1,167 @@
+#if DEBUG || CONET_FUZZ
+import Dispatch
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+@testable import ConetCore
+
+/// Runs one relay session in-process for the relay-session target: the relay side is the relay's
+/// own `RelaySession` on a NIO event loop, fed through NIO's testing inbound stream and answering
+/// into its testing writer, so no socket, no framing and no scheduling between processes stand
+/// between the fuzzer and the session's logic; the client side is played here, on the task that
+/// waits for the answers.
+///
+/// What outlives an input is made once (the event loop, the peer links' thread pool, the staging
+/// folder); what a session could leave behind is made anew or emptied per input (the store, the
+/// replay memory, the subscription hub), so that an input's outcome depends on that input.
+final class RelaySessionHarness: @unchecked Sendable {
+    static let shared = RelaySessionHarness()
+
+    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    private let store = InMemoryMailboxStore()
+    private let peers: PeerLinks
+    private let forwardedLayers: ForwardedLayerLog
+    private let logger = Logger(label: "conet.fuzz.relay") { _ in SwiftLogNoOpLogHandler() }
+    private let staging: URL
+    /// The relay's own card, which a relay keeps in its store (clients building a path look it up).
+    private let relayCard: [UInt8]
+
+    private init() {
+        peers = PeerLinks(store: store, threads: 1)
+        forwardedLayers = ForwardedLayerLog(store: store, logger: logger)
+        staging = DepositRecordsTarget.staging
+        // Port 1 on loopback: were a layer ever forwarded to this card's relay, the connection
+        // would be refused at once (the relay refuses a layer sent back to itself anyway).
+        let relay = FuzzKeys.relay
+        let card = try! Card.make(key: relay, mailbox: "\(relay.address.checksummed)@127.0.0.1:1", created: FuzzKeys.seedCreated, expires: nil)
+        relayCard = [UInt8](card.jsonData())
+    }
+
+    func run(_ steps: [RelaySessionTarget.Step], stamps: Bool, tinyLimits: Bool) {
+        var configuration = RelayConfiguration()
+        configuration.inlineLimit = 32 << 10
+        if stamps { configuration.stampBits = 8 }
+        if tinyLimits {
+            configuration.maxMessageBytes = 2 << 10
+            configuration.quota = MailboxQuota(maxBytes: 4 << 10, maxCount: 2)
+            configuration.storeMaxBytes = 8 << 10
+        }
+        let finished = DispatchSemaphore(value: 0)
+        Task { [self] in
+            await session(steps, configuration: configuration)
+            finished.signal()
+        }
+        finished.wait()
+    }
+
+    private func session(_ steps: [RelaySessionTarget.Step], configuration: RelayConfiguration) async {
+        store.reset()
+        try? await store.putCard(address: FuzzKeys.relay.address, json: relayCard)
+        let loop = group.next()
+        let (inbound, source) = NIOAsyncChannelInboundStream<ByteBuffer>.makeTestingStream()
+        let (outbound, sink) = NIOAsyncChannelOutboundWriter<ByteBuffer>.makeTestingWriter()
+        let relaySession = RelaySession(
+            identity: FuzzKeys.relay, configuration: configuration, store: store, stagingFolder: staging, hub: SubscriptionHub(),
+            status: { Array("{}".utf8) }, logger: logger, peers: peers, replays: ReplayGuard(started: .distantPast),
+            forwardedLayers: forwardedLayers, eventLoop: loop)
+        // As the server runs a session: on its connection's event loop.
+        let relay = Task(executorPreference: EventLoopTaskExecutor(loop)) {
+            var iterator = inbound.makeAsyncIterator()
+            try? await relaySession.run(inbound: &iterator, outbound: outbound) {}
+            outbound.finish()
+        }
+
+        let hello = RelayHandshake.clientHello(ephemeral: FuzzKeys.client)
+        source.yield(ByteBuffer(bytes: hello))
+        var answers = sink.makeAsyncIterator()
+        guard let serverHello = await answers.next() else {
+            FuzzInvariant.require(false, "the relay did not answer a valid client hello")
+            return
+        }
+        let keys: RelayHandshake.Keys
+        do {
+            keys = try RelayHandshake.clientKeys(
+                ephemeral: FuzzKeys.client, clientHello: hello, serverHello: Array(serverHello.readableBytesView), expected: FuzzKeys.relay.address)
+        } catch {
+            FuzzInvariant.require(false, "the relay's hello does not prove its address: \(error)")
+            return
+        }
+
+        let sealer = RecordCipher(key: keys.clientToRelay)
+        var deposited: [[UInt8]] = []
+        var streaming = false
+        for step in steps {
+            let record: [UInt8]
+            switch step {
+            case .login:
+                let signed = RelayHandshake.loginMessage(relay: FuzzKeys.relay.address, keys: keys)
+                record = sealer.seal(RelayMessage.login(address: FuzzKeys.owner.address, signature: PersonalMessage.sign(signed, with: FuzzKeys.owner)).encoded)
+            case .wrongLogin:
+                let signed = RelayHandshake.loginMessage(relay: FuzzKeys.relay.address, keys: keys)
+                record = sealer.seal(RelayMessage.login(address: FuzzKeys.owner.address, signature: PersonalMessage.sign(signed, with: FuzzKeys.sender)).encoded)
+            case .message(let message):
+                // Message ids the script can fetch later: an envelope's bytes 8..<24.
+                switch message {
+                case .depositWhole(_, let envelope): Self.noteID(envelope, in: &deposited)
+                case .depositBegin: streaming = true
+                case .data(let bytes) where streaming:
+                    Self.noteID(bytes, in: &deposited)
+                    streaming = false
+                default: break
+                }
+                record = sealer.seal(message.encoded)
+            case .fetch(let index), .acknowledge(let index):
+                guard !deposited.isEmpty else { continue }
+                let id = deposited[index % deposited.count]
+                if case .fetch = step { record = sealer.seal(RelayMessage.fetch(id: id).encoded) } else {
+                    record = sealer.seal(RelayMessage.acknowledge(id: id).encoded)
+                }
+            case .garbage(let bytes):
+                record = bytes.isEmpty ? [0] : bytes
+            }
+            source.yield(ByteBuffer(bytes: record))
+        }
+        source.finish()
+        await relay.value
+
+        // Everything the relay sent, read as the client reads it.
+        let opener = RecordCipher(key: keys.relayToClient)
+        var fetching: (size: UInt64, received: UInt64)?
+        while let buffer = await answers.next() {
+            let plaintext: [UInt8]
+            do { plaintext = try opener.open(Array(buffer.readableBytesView)) } catch {
+                FuzzInvariant.require(false, "a record from the relay does not open")
+                return
+            }
+            guard let message = try? RelayMessage(decoding: plaintext) else {
+                FuzzInvariant.require(false, "the relay sent a message a client cannot decode: \(Hex.encode(plaintext.prefix(64)))")
+                return
+            }
+            if Self.tracing {
+                let (command, summary) = CapturedRelaySession.describe(message)
+                print("relay: \(command)\(summary.map { " \($0)" } ?? "")")
+            }
+            switch message {
+            case .fetchBegin(_, let size): fetching = (size, 0)
+            case .data(let bytes): fetching?.received += UInt64(bytes.count)
+            case .end:
+                if let (size, received) = fetching {
+                    FuzzInvariant.require(size == received, "a fetch announced \(size) bytes and sent \(received)")
+                }
+                fetching = nil
+            case .receipt: _ = try? message.deliveryReceipt()
+            default: break
+            }
+        }
+    }
+
+    /// `CONET_FUZZ_TRACE=1` prints the relay's answers, to see what an input reaches.
+    static let tracing = ProcessInfo.processInfo.environment["CONET_FUZZ_TRACE"] == "1"
+
+    private static func noteID(_ envelope: [UInt8], in ids: inout [[UInt8]]) {
+        let start = EnvelopeFormat.messageIDOffset, end = start + EnvelopeFormat.messageIDByteCount
+        if envelope.count >= end && ids.count < 256 { ids.append(Array(envelope[start..<end])) }
+    }
+}
+#endif
