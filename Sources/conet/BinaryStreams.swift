@@ -27,7 +27,7 @@ final class BinaryOutput: @unchecked Sendable {
             let url = URL(fileURLWithPath: path)
             if !overwrite && FileManager.default.fileExists(atPath: url.path) { throw FileError.exists(path) }
             let staged = try StagedFile(destination: url, mode: mode)
-            Interruption.removeOnSignal(staged.temporaryPath)
+            if staged.isNamed { Interruption.removeOnSignal(staged.temporaryPath) }
             self.staged = staged
             direct = nil
             return

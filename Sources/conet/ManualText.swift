@@ -10,9 +10,10 @@ enum ManualText {
         atomically); $CONET_HOME/contacts/ (verified cards).
         """
     static let keyLog = """
-        CONET_KEYLOG=FILE appends every relay session's keys to FILE (mode 0600), for 'conet \
-        inspect --capture --keylog FILE'; a debugging aid: whoever reads FILE can decrypt those \
-        sessions.
+        CONET_KEYLOG=FILE appends every relay session's keys to FILE (created with mode 0600; \
+        a symbolic link, another user's file or one others may read is refused with a warning), \
+        for 'conet inspect --capture --keylog FILE'; a debugging aid: whoever reads FILE can \
+        decrypt those sessions.
         """
     static let walletExit = """
         EXIT STATUS: 0 success; 2 malformed input; 3 wrong password or tampered keystore; 4 the \

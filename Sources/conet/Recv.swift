@@ -21,9 +21,11 @@ struct Recv: ParsableCommand {
 
             RELAY (--relay): logs in to the wallet's mailbox, fetches every message, verifies it, \
             writes it durably (to -o DIR as DIR/MESSAGEID, or to standard output) and only then \
-            acknowledges it, which deletes it from the relay. A message that fails a check is \
-            reported and left on the relay. --follow keeps the session open and receives new \
-            messages as the relay pushes them. One report per message.
+            acknowledges it, which deletes it from the relay. A message that fails a check (also \
+            one whose id is not the one the relay listed) is reported once and left on the relay, \
+            and the exit status is then 1 or the check's own. --follow keeps the session open and \
+            receives new messages as the relay pushes them; interrupted, it exits 0, or 1 if it \
+            refused a message. One report per message.
 
             REPORT: on standard error, or on standard output with -o. JSON (--json): {chunks, \
             compressionRatio, contentBytes, created, envelopeBytes, expired, expires, format, \
@@ -37,9 +39,14 @@ struct Recv: ParsableCommand {
 
             \(ManualText.walletEnvironment) With --relay: \(ManualText.keyLog)
 
-            FILES: -o FILE is written as .FILE.UUID.partial in FILE's folder and renamed to FILE \
-            once every check passed (removed on failure or interruption); with --relay, -o DIR \
-            receives DIR/MESSAGEID per message, each fsynced before it is acknowledged.
+            FILES: -o FILE is written as an unnamed file in FILE's folder (O_TMPFILE; a hidden \
+            .FILE.UUID.partial where the file system has no unnamed files) and linked as FILE \
+            once every check passed, so a failure, an interruption or a kill leaves nothing. With \
+            --relay, -o DIR receives DIR/MESSAGEID per message, each fsynced before it is \
+            acknowledged; a name already taken is never replaced (the copy becomes \
+            DIR/MESSAGEID-2, -3, ...). Without -o, each message is verified whole in an unnamed \
+            temporary file before it is written to standard output: nothing unverified, nothing \
+            from a sender other than --expect-from, reaches the pipe.
 
             EXAMPLES:
               conet recv < project.conet | tar x
@@ -66,6 +73,9 @@ struct Recv: ParsableCommand {
 
     @Flag(help: "With --relay: stay connected and receive messages as they arrive (until interrupted).")
     var follow = false
+
+    @Option(help: ArgumentHelp("Refuse a message whose content is larger than SIZE (e.g. 1GiB): a guard against decompression bombs.", valueName: "SIZE"))
+    var maxSize: String?
 
     @OptionGroup var passwords: PasswordOptions
     @OptionGroup var json: JSONOption
@@ -114,7 +124,8 @@ struct Recv: ParsableCommand {
             let (name, key) = try Identities.unlock(reader, candidates: wallet, store: store, passwords: passwords)
             let output = try BinaryOutput(
                 path: outputPath, mode: 0o600, overwrite: force, what: "the received data", hint: "redirect it or use -o FILE")
-            let opened = try reader.readPayload(into: output.write)
+            let maxContent = try maxSize.map { try Sizes.parse($0, option: "--max-size") } ?? .max
+            let opened = try reader.readPayload(maxContentBytes: maxContent, into: output.write)
             if let expected, opened.sender != expected {
                 throw CommandError(.checkFailed, "the message is from \(opened.sender), not \(expected) (--expect-from)")
             }
@@ -164,14 +175,27 @@ enum Identities {
     }
 }
 
-/// `recv --relay`: fetch, verify, store durably, then acknowledge, message by message.
+/// `recv --relay`: fetch, verify, store durably, then acknowledge, message by message. The relay
+/// is not trusted with more than delivery: each message is verified whole (and checked against
+/// the id the relay listed) before any of its content reaches a file or standard output, and a
+/// file already received is never replaced.
 struct RelayReceiver {
     let command: Recv
     let relay: String
 
+    /// Messages this run refused, by id: reported once, not fetched again at every drain.
+    private final class Refusals: @unchecked Sendable {
+        private let lock = NSLock()
+        private var ids: Set<[UInt8]> = []
+        func insert(_ id: [UInt8]) -> Bool { lock.withLock { ids.insert(id).inserted } }
+        func contains(_ id: [UInt8]) -> Bool { lock.withLock { ids.contains(id) } }
+        var isEmpty: Bool { lock.withLock { ids.isEmpty } }
+    }
+
     func run() throws {
         let store = WalletStore.current
         let expected = try command.expectFrom.map { try Address($0) }
+        let maxContent = try command.maxSize.map { try Sizes.parse($0, option: "--max-size") } ?? .max
         let name = try store.resolveName(command.wallet.first)
         let (_, key) = try store.unlock(name, passwords: command.passwords)
         let folder = command.outputPath.map { URL(fileURLWithPath: $0) }
@@ -181,15 +205,18 @@ struct RelayReceiver {
         }
         let client = try RelayClient(endpoint: RelayTargets.endpoint(relay))
         try client.login(key)
+        let refused = Refusals()
         var lastFailure: (any Error)?
         func drain() throws {
-            for entry in try client.list() {
+            for entry in try client.list() where !refused.contains(entry.id) {
                 do {
-                    try receive(entry, from: client, key: key, wallet: name, expected: expected, folder: folder)
+                    try receive(entry, from: client, key: key, wallet: name, expected: expected, folder: folder, maxContent: maxContent)
                 } catch let error as RelayError {
                     throw error
                 } catch {
-                    Output.printError("message \(Hex.encode(entry.id)) left on the relay: \(error.localizedDescription)")
+                    if refused.insert(entry.id) {
+                        Output.printError("message \(Hex.encode(entry.id)) left on the relay: \(error.localizedDescription)")
+                    }
                     lastFailure = error
                 }
             }
@@ -199,33 +226,56 @@ struct RelayReceiver {
         if command.follow { try client.subscribe() }
         try drain()
         if command.follow {
+            // Interrupted, the exit status still says whether any message was refused.
+            let stop = StopSignals { exit(refused.isEmpty ? 0 : ExitStatus.checkFailed.rawValue) }
+            Output.printToStandardError("connected to \(relay); waiting for messages (interrupt to stop)")
             while true {
                 if !client.missedNotification, try client.nextNotification(timeout: 30) == nil { try client.ping() }
                 client.missedNotification = false
                 try drain()
             }
+            withExtendedLifetime(stop) {}
         }
         if let lastFailure { throw lastFailure }
     }
 
     private func receive(
-        _ entry: MailboxEntry, from client: RelayClient, key: PrivateKey, wallet: String, expected: Address?, folder: URL?
+        _ entry: MailboxEntry, from client: RelayClient, key: PrivateKey, wallet: String, expected: Address?, folder: URL?, maxContent: Int
     ) throws {
         let source = try client.fetch(entry.id)
         // Whatever happens, read the message to its end so the session stays in step.
         defer { while let rest = try? source.read(upTo: 1 << 20), !rest.isEmpty {} }
         let reader = try EnvelopeReader(source: source)
+        guard reader.header.messageID == entry.id else {
+            throw CommandError(
+                .checkFailed, "the relay listed message \(Hex.encode(entry.id)) but sent message \(Hex.encode(reader.header.messageID))")
+        }
         guard try reader.unlock(with: key) else { throw EnvelopeError.notARecipient }
-        let path = folder?.appendingPathComponent(Hex.encode(entry.id)).path
-        // A message received before a crash but not yet acknowledged is simply written again.
-        let output = try BinaryOutput(path: path, mode: 0o600, overwrite: true, what: "the received data", hint: "use -o DIR")
-        let opened = try reader.readPayload(into: output.write)
+        // Staged unnamed, in DIR or in the temporary folder when the content goes to standard
+        // output: nothing is visible, and nothing is left by a kill, until every check passed.
+        let destination = folder?.appendingPathComponent(Hex.encode(entry.id))
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("conet-recv")
+        let staged = try StagedFile(destination: destination, mode: 0o600)
+        let opened = try reader.readPayload(maxContentBytes: maxContent) { try staged.write($0) }
         if let expected, opened.sender != expected {
             throw CommandError(.checkFailed, "the message is from \(opened.sender), not \(expected) (--expect-from)")
         }
-        try output.commit(overwrite: true)
+        var output: String?
+        if folder != nil {
+            // A message written before a crash but not acknowledged arrives again: the copy goes
+            // under a new name rather than over a file this run did not write.
+            output = try staged.commitUnderFreeName().path
+        } else {
+            let spooled = try FileDescriptorSource(path: staged.temporaryPath)
+            let out = FileDescriptorWriter(descriptor: STDOUT_FILENO, name: "standard output")
+            while true {
+                let piece = try spooled.read(upTo: 1 << 20)
+                if piece.isEmpty { break }
+                try out.write(piece)
+            }
+        }
         try client.acknowledge(entry.id)
-        let report = Recv.Report(opened, wallet: wallet, recipient: key.publicKey.address, output: path)
+        let report = Recv.Report(opened, wallet: wallet, recipient: key.publicKey.address, output: output)
         let text = command.json.json ? try Output.json(report) : report.text
         if folder != nil { print(text) } else { Output.printToStandardError(text) }
         fflush(nil)

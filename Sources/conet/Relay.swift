@@ -145,6 +145,8 @@ struct Relay: AsyncParsableCommand {
             let name = try store.resolveName(wallet)
             let (_, key) = try store.unlock(name, passwords: passwords)
             let folder = data.map { URL(fileURLWithPath: $0) } ?? store.home.appendingPathComponent("relay")
+            // Everything the relay creates (the SQLite files, bodies, uploads) is its own alone.
+            umask(0o077)
             // Each connection is a descriptor, and so is each forward's downstream session.
             let openFiles = Limits.raiseOpenFiles()
             settings.maxConnections = min(maxConnections, max(1, (openFiles - 64) / 2))
@@ -177,7 +179,9 @@ struct Relay: AsyncParsableCommand {
                     "maxConnections": "\(settings.maxConnections)", "openFiles": "\(openFiles)",
                 ])
             }
-            if let keyLog = SessionKeyLog.path {
+            if let problem = SessionKeyLog.problem {
+                logger.error("CONET_KEYLOG is set but will not be written", metadata: ["reason": "\(problem)"])
+            } else if let keyLog = SessionKeyLog.path {
                 logger.warning("CONET_KEYLOG is set: every session's keys are appended to it (a debugging aid)", metadata: ["keylog": "\(keyLog)"])
             }
         } catch let exit as ExitCode {

@@ -30,10 +30,41 @@ public enum SessionKeyLog {
         keys.relayToClient.withUnsafeBytes { line += Hex.encode($0).utf8 }
         line.append(0x0A)
         defer { Memory.wipe(&line) }
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { return }
+        guard let fd = try? openForAppending(path) else { return }
         _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         close(fd)
+    }
+
+    /// Why the key log at `CONET_KEYLOG` will not be written, or nil if it will be (or is unset).
+    public static var problem: String? {
+        guard let path else { return nil }
+        do {
+            close(try openForAppending(path))
+            return nil
+        } catch {
+            return error.localizedDescription
+        }
+    }
+
+    /// Opens the key log for appending, creating it 0600. Keys are secrets: a symbolic link (which
+    /// could point anywhere), a file someone else owns or others may read, or something other than
+    /// a regular file is refused rather than written.
+    static func openForAppending(_ path: String) throws(FileError) -> Int32 {
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            if errno == ELOOP { throw .io("\(environmentVariable) \(path) is a symbolic link; name the file itself") }
+            throw .io("cannot open \(environmentVariable) \(path): \(String(cString: strerror(errno)))")
+        }
+        var status = stat()
+        guard fstat(fd, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw .io("\(environmentVariable) \(path) is not a regular file")
+        }
+        guard status.st_uid == geteuid(), status.st_mode & 0o077 == 0 else {
+            close(fd)
+            throw .io("\(environmentVariable) \(path) may be read by others (mode \(String(status.st_mode & 0o777, radix: 8))); chmod 600 it or name a new file")
+        }
+        return fd
     }
 
     /// Parses a key log: entries by transcript (hex). Lines that are not session lines (comments,
