@@ -132,6 +132,31 @@ import Testing
         #expect(fetched == envelope, "the stored message was damaged by a duplicate deposit")
     }
 
+    @Test func randomMailboxesCannotFillTheDiskPastTheStoreCap() throws {
+        let conet = try ConetProcess()
+        defer { conet.cleanUp() }
+        let relay = try RelayProcess(conet, arguments: ["--store-bytes", "200KiB"])
+        var options = EnvelopeOptions()
+        options.compression = .none
+        let client = try RelayClient(endpoint: relay.parsedEndpoint, timeout: 10)
+        var stored = 0, refused = 0
+        for _ in 0..<200 {
+            let owner = PrivateKey.generate()
+            let envelope = try Self.seal(SecureRandom.bytes(2_000), to: owner.publicKey, options: options)
+            do {
+                _ = try client.deposit(into: owner.address, from: MemorySource(envelope))
+                stored += 1
+            } catch RelayError.refused(let code, let message) {
+                #expect(code == RelayMessage.ErrorCode.quotaExceeded.rawValue && message.contains("store"), "\(message)")
+                refused += 1
+            }
+        }
+        #expect((80...100).contains(stored), "\(stored) deposits of about 2.3 KB fit a 200 KiB store")
+        #expect(refused == 200 - stored)
+        #expect(relay.log.contains("deposit refused"))
+        #expect(relay.process.isRunning)
+    }
+
     @Test func aSessionLogsInAsOneWalletOnly() throws {
         let conet = try ConetProcess()
         defer { conet.cleanUp() }
