@@ -14,8 +14,12 @@ struct Send: ParsableCommand {
             password is asked for before any input is read; the wallet's key is then decrypted while \
             the message is sealed, and nothing is written until it has opened.
 
-            RECIPIENTS (--to, repeatable): a card file, a contact's address or name from 'conet \
-            wallet contacts', a public key in hex (33 or 65 bytes), or a local wallet's name.
+            RECIPIENTS (--to, repeatable): a contact's name or a local wallet's name; a contact's \
+            0xADDRESS; a public key in hex (33 or 65 bytes); or a card file, read only when the \
+            argument is clearly a path (it holds a '/' or ends in .json), so a file in the current \
+            folder never stands in for a name. contact:NAME, wallet:NAME and card:PATH say which; a \
+            name that is both a contact and a wallet of different keys is refused until one of them \
+            is chosen so. The report names each recipient's address and where its key came from.
 
             OUTPUT: standard output (refused when it is a terminal, unless --armor), or -o FILE, \
             written under a temporary name and renamed only when complete; on failure no FILE exists.
@@ -35,8 +39,10 @@ struct Send: ParsableCommand {
 
             JSON (--json): {chunks, compressed, contentBytes, envelopeBytes, format, mailboxes?, messageId, \
             output?, paddingBytes, path?, receipt?: {messageId, relay, signature, time, verified}, \
-            recipients, relay?, sender}, on standard output with -o, --relay or --via, else on \
-            standard error.
+            recipients, relay?, sender, to: [{address, name?, path?, source}]}, on standard output \
+            with -o, --relay or --via, else on standard error. recipients counts them; each of to \
+            says where the key came from: source is contact (name: its local name), wallet (name), \
+            card-file (path), public-key, or relay (the card the relay holds for a bare address).
 
             EXIT STATUS: 0 sent; 1 a relay refused (replay, quota, stamp) or the receipt does not \
             verify; 2 malformed input or options, or a refused path; 3 wrong password; 4 a recipient, \
@@ -60,7 +66,9 @@ struct Send: ParsableCommand {
     /// through uncopied.
     static let readSize = 1 << 20
 
-    @Option(name: .long, help: ArgumentHelp("A recipient: card file, contact address or name, public key hex, or wallet name.", valueName: "RECIPIENT"))
+    @Option(name: .long, help: ArgumentHelp(
+        "A recipient: contact or wallet name, contact 0xADDRESS, public key hex, or card file (a path with '/' or ending in .json); contact:NAME, wallet:NAME, card:PATH say which.",
+        valueName: "RECIPIENT"))
     var to: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("The sending wallet (default: $CONET_WALLET or the only wallet).", valueName: "WALLET"))
@@ -107,6 +115,8 @@ struct Send: ParsableCommand {
         let messageId: String
         let sender: String
         let recipients: Int
+        /// Each recipient, in --to order, and where its key came from.
+        let to: [RecipientReport]
         let format: String
         let contentBytes: Int
         let compressed: Int
@@ -119,6 +129,32 @@ struct Send: ParsableCommand {
         /// With --via: the relays' addresses, entry first, mailbox relay last.
         var path: [String]?
         var receipt: ReceiptReport?
+    }
+
+    /// One recipient in the report: the address, and the contact, wallet, card file or key it came from.
+    struct RecipientReport: Encodable {
+        let address: String
+        let source: String
+        /// The contact's local name or the wallet's name.
+        let name: String?
+        /// The card file's path.
+        let path: String?
+        /// "0xADDRESS (contact bob)", for the human report.
+        let text: String
+
+        init(_ recipient: Recipients.Recipient) {
+            address = recipient.address.checksummed
+            source = recipient.source.kind
+            switch recipient.source {
+            case .contact(let name): self.name = name; path = nil
+            case .wallet(let name): self.name = name; path = nil
+            case .cardFile(let file): name = nil; path = file
+            case .publicKey, .relay: name = nil; path = nil
+            }
+            text = "\(address) (\(recipient.source.text))"
+        }
+
+        private enum CodingKeys: String, CodingKey { case address, source, name, path }
     }
 
     struct ReceiptReport: Encodable {
@@ -146,7 +182,8 @@ struct Send: ParsableCommand {
             if !via.isEmpty { return try sendThroughPath() }
             let store = WalletStore.current
             let client = try relay.map { try RelayClient(endpoint: RelayTargets.endpoint($0)) }
-            let recipients = try Recipients.resolve(to, store: store, relay: client)
+            let resolved = try Recipients.resolve(to, store: store, relay: client)
+            let recipients = resolved.map(\.key)
             var options = try envelopeOptions()
             let senderName = try store.resolveName(from)
             // Uncompressed, the read hand-overs are a visible share of the work: larger blocks.
@@ -159,7 +196,7 @@ struct Send: ParsableCommand {
                 options.stampBits = RelayTargets.stampBits(of: client)
                 let key = try store.unlockInBackground(senderName, passwords: passwords)
                 let (summary, mailboxes) = try deposit(source, to: recipients, through: client, key: key, options: options)
-                try print(report(summary, output: nil), relay: client.endpoint.description, mailboxes: mailboxes)
+                try print(report(summary, output: nil, recipients: resolved), relay: client.endpoint.description, mailboxes: mailboxes)
                 return
             }
             let output = try BinaryOutput(
@@ -168,7 +205,7 @@ struct Send: ParsableCommand {
             let key = try store.unlockInBackground(senderName, passwords: passwords)
             let summary = try seal(source, to: recipients, key: key, options: options) { try output.write($0) }
             try output.commit(overwrite: force)
-            try print(report(summary, output: outputPath), relay: nil, mailboxes: nil)
+            try print(report(summary, output: outputPath, recipients: resolved), relay: nil, mailboxes: nil)
         }
     }
 
@@ -229,13 +266,19 @@ struct Send: ParsableCommand {
         return (summary, mailboxes.map(\.checksummed))
     }
 
-    func report(_ summary: EnvelopeWriter.Summary, output: String?) -> Report {
+    func report(_ summary: EnvelopeWriter.Summary, output: String?, recipients: [Recipients.Recipient]) -> Report {
         Report(
             messageId: Hex.encode(summary.header.messageID), sender: summary.sender.checksummed,
-            recipients: summary.header.stanzas.count, format: summary.format == .zstd ? "zstd" : "raw",
+            recipients: summary.header.stanzas.count, to: recipients.map(RecipientReport.init),
+            format: summary.format == .zstd ? "zstd" : "raw",
             contentBytes: summary.contentByteCount, compressed: summary.sealedContentByteCount,
             paddingBytes: summary.paddingByteCount, envelopeBytes: summary.envelopeByteCount,
             chunks: summary.dataChunkCount + 1, output: output, relay: nil, mailboxes: nil)
+    }
+
+    /// One line a recipient: its address and where its key came from.
+    private func printRecipients(_ report: Report) {
+        for recipient in report.to { Swift.print("  to \(recipient.text)") }
     }
 
     func print(_ report: Report, relay: String?, mailboxes: [String]?) throws {
@@ -247,10 +290,13 @@ struct Send: ParsableCommand {
             if outputPath != nil || relay != nil { Swift.print(text) } else { Output.printToStandardError(text) }
         } else if let relay, let receipt = report.receipt {
             Swift.print("sent \(report.contentBytes) bytes as message \(report.messageId) to \(mailboxes!.joined(separator: ", ")) through \(report.path!.count) relay(s); receipt signed by \(receipt.relay) at \(receipt.time) (entry \(relay))")
+            printRecipients(report)
         } else if let relay {
             Swift.print("sent \(report.contentBytes) bytes as a \(report.envelopeBytes)-byte message \(report.messageId) to \(mailboxes!.joined(separator: ", ")) on \(relay)")
+            printRecipients(report)
         } else if let outputPath {
             Swift.print("sent \(report.contentBytes) bytes as \(report.envelopeBytes) (\(report.format)) to \(report.recipients) recipient(s): \(outputPath)")
+            printRecipients(report)
         }
     }
 }

@@ -76,7 +76,7 @@ extension Send {
         for receipt in receipts where !receipt.isValid(from: mailboxAddress, for: sealed.header.messageID) {
             throw CommandError(.checkFailed, "the delivery receipt is not \(mailboxAddress)'s signature for message \(Hex.encode(sealed.header.messageID))")
         }
-        var report = report(sealed, output: nil)
+        var report = report(sealed, output: nil, recipients: resolved)
         report.path = path.map(\.address.checksummed)
         if waitReceipt, let receipt = receipts.first {
             report.receipt = ReceiptReport(
