@@ -32,7 +32,7 @@ struct WalletDerive: ParsableCommand {
     @Option(help: "How many accounts (1...1000).")
     var count = 5
 
-    @Option(help: "First account index.")
+    @Option(help: "First account index, 0...2147483647.")
     var start: UInt32 = 0
 
     @Flag(help: "Also print each private key.")
@@ -42,7 +42,10 @@ struct WalletDerive: ParsableCommand {
 
     func validate() throws {
         guard (1...1000).contains(count) else { throw ValidationError("--count must be 1...1000") }
-        guard UInt64(start) + UInt64(count) <= UInt64(DerivationPath.hardened) else { throw ValidationError("--start + --count must stay below 2^31") }
+        try AccountIndex.check(start, option: "--start")
+        guard UInt64(start) + UInt64(count) <= UInt64(DerivationPath.hardened) else {
+            throw ValidationError("--start + --count must stay within 0...\(DerivationPath.hardened - 1): account indices of 2^31 and above are hardened")
+        }
     }
 
     struct Account: Encodable {

@@ -32,7 +32,7 @@ struct WalletImport: ParsableCommand {
     @Option(help: ArgumentHelp("File holding a BIP-39 mnemonic.", valueName: "FILE"))
     var mnemonicFile: String?
 
-    @Option(help: "Account index on m/44'/60'/0'/0/INDEX (with --mnemonic-file).")
+    @Option(help: "Account index on m/44'/60'/0'/0/INDEX (with --mnemonic-file), 0...2147483647.")
     var index: UInt32 = 0
 
     @Option(help: "Full derivation path instead of --index, e.g. \"m/44'/60'/1'/0/0\".")
@@ -59,6 +59,7 @@ struct WalletImport: ParsableCommand {
         guard sources.count == 1 else {
             throw ValidationError("give exactly one of --mnemonic-file, --private-key-file, --keystore")
         }
+        try AccountIndex.check(index, option: "--index")
     }
 
     func run() throws {
@@ -82,6 +83,16 @@ struct WalletImport: ParsableCommand {
                 try store.save(wallet, as: name, overwrite: force)
             }
             try WalletInfo(name: name, wallet: wallet, store: store).print(json: output.json)
+        }
+    }
+}
+
+/// The last step of m/44'/60'/0'/0/INDEX is not hardened: an index of 2^31 or more would set the
+/// hardened bit and silently derive a different account, so it is refused.
+enum AccountIndex {
+    static func check(_ index: UInt32, option: String) throws {
+        guard index < DerivationPath.hardened else {
+            throw ValidationError("\(option) \(index) is too large: account indices are 0...\(DerivationPath.hardened - 1) (2^31 and above would silently be hardened)")
         }
     }
 }

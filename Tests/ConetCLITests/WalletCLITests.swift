@@ -125,6 +125,99 @@ import Testing
         #expect(try conet.run(["wallet", "export", "alice", "--format", "private-key"], password: "pw").status == 64)
     }
 
+    /// A keystore names its own cost. One whose r·p overflows used to trap `wallet import`, and
+    /// lying in wallets/ it crashed `wallet list` and `show`; one asking for 1 GiB was obeyed.
+    /// Now each is refused, naming the field, and list reports a bad file beside the good ones.
+    @Test func hostileKeystoresAreRefusedAndListedApart() throws {
+        let conet = try ConetProcess()
+        defer { conet.cleanUp() }
+        #expect(try conet.run(["wallet", "new", "good", "--light"], password: "pw").status == 0)
+        let vector = try #require(try Fixtures.cases("keystore-v3.json").first {
+            (($0["keystore"] as? [String: Any])?["crypto"] as? [String: Any])?["kdf"] as? String == "scrypt"
+        })
+        let password = try #require(vector["password"] as? String)
+        func keystore(_ name: String, _ params: [String: Int]) throws -> String {
+            var object = try #require(vector["keystore"] as? [String: Any])
+            var crypto = try #require(object["crypto"] as? [String: Any])
+            var kdfParams = try #require(crypto["kdfparams"] as? [String: Any])
+            for (key, value) in params { kdfParams[key] = value }
+            crypto["kdfparams"] = kdfParams
+            object["crypto"] = crypto
+            return try conet.file(name, String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
+        }
+        let cases: [(String, [String: Int], String)] = [
+            ("overflow", ["n": 262_144, "r": 1 << 40, "p": 1 << 40], "'r'"),
+            ("gigabyte", ["n": 1 << 20, "r": 8, "p": 1], "memory"),
+            ("work", ["n": 262_144, "r": 8, "p": 8], "'n'·'r'·'p'"),
+        ]
+        for (name, params, named) in cases {
+            let file = try keystore("\(name).json", params)
+            let imported = try conet.run(["wallet", "import", name, "--keystore", file], password: password)
+            #expect(imported.status == 2, "\(name): \(imported.stderr)")
+            #expect(imported.stderr.contains(named), "\(name): \(imported.stderr)")
+            try FileManager.default.copyItem(atPath: file, toPath: conet.home.appendingPathComponent("wallets/\(name).json").path)
+            let shown = try conet.run(["wallet", "show", name])
+            #expect(shown.status == 2, "\(name): \(shown.stderr)")
+            #expect(shown.stderr.contains(named), "\(name): \(shown.stderr)")
+        }
+        let listing = try conet.run(["wallet", "list", "--json"])
+        #expect(listing.status == 0, "\(listing.stderr)")
+        let listed = try listing.json()
+        #expect((listed["wallets"] as? [[String: Any]])?.map { $0["name"] as? String } == ["good"])
+        let unreadable = try #require(listed["unreadable"] as? [[String: Any]])
+        #expect(unreadable.map { $0["name"] as? String } == ["gigabyte", "overflow", "work"])
+        let human = try conet.run(["wallet", "list"])
+        #expect(human.status == 0)
+        #expect(human.text.hasPrefix("good "))
+        #expect(human.stderr.contains("wallet 'overflow': unsupported keystore: scrypt 'n' = 262144 with 'r' = 1099511627776"), "\(human.stderr)")
+        // The largest cost allowed still opens: geth's memory, four times its work.
+        let largest = try keystore("largest.json", ["p": 4])
+        let opened = try conet.run(["wallet", "import", "largest", "--keystore", largest], password: password)
+        #expect(opened.status == 3, "\(opened.stderr)")  // p changed the derived key: the MAC no longer matches
+        #expect(opened.stderr.contains("wrong password"))
+    }
+
+    /// An account index of 2^31 or more would silently derive a hardened child.
+    @Test func accountIndicesFromTwoToTheThirtyOneAreRefused() throws {
+        let conet = try ConetProcess()
+        defer { conet.cleanUp() }
+        let bip = try #require(try Fixtures.cases("bip39-bip44.json").first)
+        let words = try conet.file("words.txt", bip["mnemonic"] as! String)
+        let imported = try conet.run(["wallet", "import", "m", "--mnemonic-file", words, "--index", "2147483648", "--light"], password: "pw")
+        #expect(imported.status == 64, "\(imported.stderr)")
+        #expect(imported.stderr.contains("--index 2147483648 is too large"), "\(imported.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: conet.home.appendingPathComponent("wallets/m.json").path))
+        let highest = try conet.run(["wallet", "import", "m", "--mnemonic-file", words, "--index", "2147483647", "--light", "--json"], password: "pw")
+        #expect(highest.status == 0, "\(highest.stderr)")
+        #expect(try highest.json()["path"] as? String == "m/44'/60'/0'/0/2147483647")
+        let derived = try conet.run(["wallet", "derive", "--mnemonic-file", words, "--start", "2147483648"])
+        #expect(derived.status == 64)
+        #expect(derived.stderr.contains("--start 2147483648 is too large"), "\(derived.stderr)")
+    }
+
+    /// Hex errors name what was wrong, and a taken contact name is called a contact.
+    @Test func errorsNameWhatWasWrong() throws {
+        let conet = try ConetProcess()
+        defer { conet.cleanUp() }
+        let badKey = try conet.file("bad.key", "0xzz" + String(repeating: "11", count: 31) + "\n")
+        let bad = try conet.run(["wallet", "import", "k", "--private-key-file", badKey, "--light"], password: "pw")
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("bad character 'z' at position 3"), "\(bad.stderr)")
+        let shortKey = try conet.file("short.key", "0x1122\n")
+        let short = try conet.run(["wallet", "import", "k", "--private-key-file", shortKey, "--light"], password: "pw")
+        #expect(short.status == 2)
+        #expect(short.stderr.contains("expected 32 bytes, got 2"), "\(short.stderr)")
+
+        for name in ["one", "two"] {
+            try conet.run(["wallet", "new", name, "--light"], password: "pw")
+            #expect(try conet.run(["wallet", "card", name, "-o", "\(name).card.json"], password: "pw").status == 0)
+        }
+        #expect(try conet.run(["wallet", "contacts", "add", "one.card.json", "--name", "friend"]).status == 0)
+        let taken = try conet.run(["wallet", "contacts", "add", "two.card.json", "--name", "friend"])
+        #expect(taken.status == 4)
+        #expect(taken.stderr.contains("a contact named 'friend' already exists"), "\(taken.stderr)")
+    }
+
     @Test func cardsAndContacts() throws {
         let conet = try ConetProcess()
         defer { conet.cleanUp() }
