@@ -169,10 +169,9 @@ public final class ArmorReader: ByteSource {
     /// costs no more memory than one read.
     private func skipLeadingWhitespace() throws {
         while true {
-            while textOffset < text.count, Armor.isWhitespace(text[textOffset]) {
-                if text[textOffset] == 0x0a { line += 1 }
-                textOffset += 1
-            }
+            let (end, newlines) = Armor.leadingWhitespace(of: text[textOffset...])
+            line += newlines
+            textOffset = end
             if textOffset < text.count || baseEnded { return }
             try readMore()
         }

@@ -20,12 +20,8 @@ extension Armor {
         while rest.isEmpty {
             let block = try base.read(upTo: 64 * 1024)
             if block.isEmpty { return (ReplayedSource(kept, then: base), false) }
-            guard let first = block.firstIndex(where: { !isWhitespace($0) }) else {
-                newlines += block.count { $0 == 0x0a }
-                kept += block.prefix(keptWhitespace - kept.count)
-                continue
-            }
-            newlines += block[..<first].count { $0 == 0x0a }
+            let (first, lines) = leadingWhitespace(of: block[...])
+            newlines += lines
             kept += block[..<first].prefix(keptWhitespace - kept.count)
             rest = Array(block[first...])
         }
@@ -34,6 +30,23 @@ extension Armor {
             return (ArmorReader(ReplayedSource(rest, then: base), linesBefore: newlines), true)
         }
         return (ReplayedSource(kept + rest, then: base), false)
+    }
+
+    /// Where the leading whitespace of `bytes` ends (an index of `bytes`, its end index when all
+    /// of it is whitespace), and how many LFs it holds. One plain pass over the bytes, so a long
+    /// run is read at memory speed.
+    static func leadingWhitespace(of bytes: ArraySlice<UInt8>) -> (end: Int, newlines: Int) {
+        bytes.withUnsafeBufferPointer { buffer in
+            var newlines = 0
+            for offset in buffer.indices {
+                switch buffer[offset] {
+                case 0x20, 0x09, 0x0d: continue
+                case 0x0a: newlines += 1
+                default: return (bytes.startIndex + offset, newlines)
+                }
+            }
+            return (bytes.endIndex, newlines)
+        }
     }
 }
 
