@@ -157,6 +157,40 @@ import Testing
         #expect(relay.process.isRunning)
     }
 
+    @Test func theRelaysFilesArePrivateAndItsCrashReportsShowNoMemory() throws {
+        let conet = try ConetProcess()
+        defer { conet.cleanUp() }
+        let relay = try RelayProcess(conet)
+        try Self.expectServing(relay)
+        for name in ["relay.sqlite", "relay.sqlite-wal", "relay.sqlite-shm"] {
+            let mode = try #require(try FileManager.default.attributesOfItem(atPath: relay.data.appendingPathComponent(name).path)[.posixPermissions] as? Int)
+            #expect(mode & 0o077 == 0, "\(name) has mode \(String(mode, radix: 8))")
+        }
+        let environment = try String(contentsOfFile: "/proc/\(relay.process.processIdentifier)/environ", encoding: .utf8)
+        #expect(environment.split(separator: "\0").contains("SWIFT_BACKTRACE=registers=none,images=none,sanitize=yes"))
+    }
+
+    @Test func aKeyLogThatOthersCouldReadIsNotWritten() throws {
+        let conet = try ConetProcess()
+        defer { conet.cleanUp() }
+        let readable = conet.home.appendingPathComponent("readable.log"), target = conet.home.appendingPathComponent("target.log")
+        let link = conet.home.appendingPathComponent("link.log"), fresh = conet.home.appendingPathComponent("fresh.log")
+        FileManager.default.createFile(atPath: readable.path, contents: nil, attributes: [.posixPermissions: 0o644])
+        FileManager.default.createFile(atPath: target.path, contents: nil, attributes: [.posixPermissions: 0o600])
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: target)
+        for (log, written) in [(readable, false), (link, false), (fresh, true)] {
+            let relay = try RelayProcess(conet, environment: ["CONET_KEYLOG": log.path])
+            try Self.expectServing(relay)
+            relay.stop()
+            let size = FileManager.default.contents(atPath: log.path)?.count ?? 0
+            let targetSize = try #require(try FileManager.default.attributesOfItem(atPath: target.path)[.size] as? Int)
+            #expect((size > 0) == written && targetSize == 0, "\(log.lastPathComponent): \(size) bytes")
+            #expect(written || relay.log.contains("will not be written"), "\(relay.log)")
+        }
+        let mode = try #require(try FileManager.default.attributesOfItem(atPath: fresh.path)[.posixPermissions] as? Int)
+        #expect(mode == 0o600)
+    }
+
     @Test func aSessionLogsInAsOneWalletOnly() throws {
         let conet = try ConetProcess()
         defer { conet.cleanUp() }
