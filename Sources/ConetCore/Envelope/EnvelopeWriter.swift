@@ -103,7 +103,7 @@ public final class EnvelopeWriter {
         let hidden = options.hideRecipients
         header = try EnvelopeHeader.encode(
             chunkSizeLog: options.chunkSizeLog, messageID: messageID,
-            createdSeconds: UInt64(max(0, options.created.timeIntervalSince1970.rounded(.down))), ttl: options.ttl,
+            createdSeconds: UInt64(clamping: TimeText.clampedSeconds(options.created)), ttl: options.ttl,
             ephemeralKey: ephemeral!.publicKey, streamHeader: streamHeader, routing: options.routing,
             hiddenRecipients: hidden, recipientCount: unique.count, stampBits: options.stampBits,
             macKey: EnvelopeKeys.headerMACKey(fileKey: fileKey)
