@@ -42,7 +42,8 @@ struct Inspect: ParsableCommand {
             records: [{command?, envelope?, from, index, kind, offset, packet, size, summary?, \
             time}], relay, relayAddress, relayKey, transcript}]}. 'from' is client or relay; 'kind' \
             is hello or sealed; 'time' is seconds since 1970; 'envelope' has the message fields \
-            above.
+            above. Sessions are listed in the order they began, each session's records in the \
+            order the capture completes them (time order for a capture in time order).
 
             EXIT STATUS: as 'conet recv': 2 not a message, not a capture, or a malformed key log; \
             3 altered or truncated (with --wallet); 4 the wallet is not a recipient, or a file is \
@@ -52,7 +53,14 @@ struct Inspect: ParsableCommand {
             CONET_KEYLOG=FILE set for 'conet send/recv --relay', 'conet wallet card --publish' or \
             'conet relay'.
 
-            FILES: captures are read whole (at most 1 GiB); key logs at most 64 MiB.
+            MEMORY: a message or a capture of any size is read as a stream: --hex writes each field \
+            as it is read; a capture's records are decoded as their packets come and their report \
+            waits in an unnamed temporary file ($TMPDIR, about the size of the report) until the \
+            capture ends. Per TCP direction at most 4 MiB is held (a record in progress, segments \
+            waiting for a lost one), 64 MiB in all, and 8192 conversations are followed at once; \
+            past a bound the damage is reported as a problem, as for a lost segment.
+
+            FILES: --capture - reads the capture from standard input; key logs at most 64 MiB.
 
             EXAMPLES:
               conet inspect message.conet
@@ -98,7 +106,13 @@ struct Inspect: ParsableCommand {
             let reader = try EnvelopeReader(source: input.source)
             var inspection: EnvelopeInspection
             if hex {
-                print(try AnnotatedHex.envelope(header: reader.header, rest: input.source).text)
+                // Field by field as the message is read: memory stays that of two chunks.
+                let output = BufferedOutput.standardOutput()
+                try AnnotatedHex.envelope(header: reader.header, rest: input.source) { field in
+                    try output.write(field.text)
+                    try output.write("\n")
+                }
+                try output.flush()
                 return
             } else if wallet.isEmpty {
                 var after = 0

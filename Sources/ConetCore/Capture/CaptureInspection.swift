@@ -1,7 +1,9 @@
 import Foundation
 
-/// What `conet inspect --capture` reports: the capture file, the conet relay sessions in it, and
-/// every problem met on the way (each naming its packet), after which decoding went on.
+/// What `conet inspect --capture` reports, held whole: the capture file, the conet relay sessions
+/// in it with every record, and every problem met on the way (each naming its packet), after
+/// which decoding went on. For captures that fit in memory (tests, fuzzing); the command itself
+/// writes the same report as it decodes (`CaptureReport`), whatever the capture's size.
 public struct CaptureInspection: Encodable, Sendable {
     public let format: PacketCapture.Format
     public let packets: Int
@@ -11,42 +13,61 @@ public struct CaptureInspection: Encodable, Sendable {
     public let otherConversations: Int
     public let problems: [CaptureProblem]
 
+    /// Decodes a capture read whole.
     /// - Parameters:
     ///   - port: only conversations with this port on either side.
     ///   - keyLog: session keys by transcript; nil leaves every record sealed.
-    public init(capture: PacketCapture, port: Int?, keyLog: [String: SessionKeyLog.Entry]?) {
-        format = capture.format
-        packets = capture.packets.count
-        linkTypes = Array(Set(capture.packets.map(\.linkType))).sorted()
-        var problems = capture.problems
-        var segments: [TCPSegment] = []
-        var unsupported: Set<UInt32> = []
-        for packet in capture.packets {
-            switch TCPSegment.parse(packet) {
-            case .success(let segment?): segments.append(segment)
-            case .success(nil): continue
-            case .failure(let problem):
-                // One line per unsupported link type, not one per packet.
-                if TCPSegment.supportedLinkTypes[packet.linkType] == nil {
-                    if unsupported.insert(packet.linkType).inserted { problems.append(problem) }
-                } else {
-                    problems.append(problem)
-                }
-            }
+    public init(capture: PacketCapture, port: Int?, keyLog: [String: SessionKeyLog.Entry]?, limits: CaptureLimits = .standard) {
+        let collector = Collector()
+        let decoder = CaptureDecoder(port: port, keyLog: keyLog, limits: limits, sink: collector)
+        // The collector never throws, so neither does the decoder.
+        for problem in capture.problems { try! decoder.add(problem) }
+        for packet in capture.packets { try! decoder.add(packet) }
+        self.init(format: capture.format, summary: try! decoder.finish(), collector: collector)
+    }
+
+    /// Decodes a capture from `source` as it streams in, keeping everything found.
+    public init(source: ByteSource, port: Int?, keyLog: [String: SessionKeyLog.Entry]?, limits: CaptureLimits = .standard) throws {
+        let reader = try PacketCaptureReader(source: source)
+        let collector = Collector()
+        let summary = try CaptureDecoder(port: port, keyLog: keyLog, limits: limits, sink: collector).decode(reader)
+        self.init(format: reader.format, summary: summary, collector: collector)
+    }
+
+    private init(format: PacketCapture.Format, summary: CaptureDecoder.Summary, collector: Collector) {
+        self.format = format
+        packets = summary.packets
+        linkTypes = summary.linkTypes
+        otherConversations = summary.otherConversations
+        problems = collector.problems
+        sessions = collector.sessions.sorted { $0.key < $1.key }.map(\.value)
+    }
+
+    /// The outline of a report: the capture's figures, no problems, no sessions (which
+    /// `CaptureReport` writes in their places).
+    init(format: PacketCapture.Format, summary: CaptureDecoder.Summary) {
+        self.format = format
+        packets = summary.packets
+        linkTypes = summary.linkTypes
+        otherConversations = summary.otherConversations
+        problems = []
+        sessions = []
+    }
+
+    /// Keeps whatever the decoder delivers.
+    private final class Collector: CaptureDecodingSink {
+        var problems: [CaptureProblem] = []
+        var records: [Int: [CapturedRelaySession.Record]] = [:]
+        var sessions: [Int: CapturedRelaySession] = [:]
+
+        func captureProblem(_ problem: CaptureProblem) { problems.append(problem) }
+
+        func record(_ record: CapturedRelaySession.Record, session: Int) { records[session, default: []].append(record) }
+
+        func sessionEnded(_ session: CapturedRelaySession, session number: Int) {
+            var session = session
+            session.records = records.removeValue(forKey: number) ?? []
+            sessions[number] = session
         }
-        var sessions: [CapturedRelaySession] = []
-        var others = 0
-        for conversation in TCPConversation.assemble(segments) {
-            if let port, conversation.client.port != port, conversation.server.port != port {
-                others += 1
-            } else if let session = CapturedRelaySession.decode(conversation, keyLog: keyLog) {
-                sessions.append(session)
-            } else {
-                others += 1
-            }
-        }
-        self.sessions = sessions
-        otherConversations = others
-        self.problems = problems
     }
 }

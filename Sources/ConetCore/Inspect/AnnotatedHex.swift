@@ -36,19 +36,47 @@ public struct AnnotatedHex: Sendable {
 
     /// The dump as text: 16 bytes per line, the field's name on its first line.
     public var text: String {
-        var lines: [String] = []
-        for field in fields {
-            var rows = stride(from: 0, to: max(field.bytes.count, 1), by: 16).map { Array(field.bytes[min($0, field.bytes.count)..<min($0 + 16, field.bytes.count)]) }
-            if rows.isEmpty { rows = [[]] }
-            for (row, chunk) in rows.enumerated() {
-                let hex = chunk.map { String(format: "%02x", $0) }.joined(separator: " ").padding(toLength: 48, withPad: " ", startingAt: 0)
-                var label = row == 0 ? field.name : ""
-                if row == rows.count - 1 && field.byteCount > field.bytes.count {
-                    label += (label.isEmpty ? "" : " ") + "… \(field.byteCount - field.bytes.count) more bytes (\(field.byteCount) in all)"
-                }
-                lines.append(String(format: "%08x  ", field.offset + row * 16) + hex + "  " + label)
+        fields.map(\.text).joined(separator: "\n")
+    }
+}
+
+extension AnnotatedHex.Field {
+    /// The field's lines (no final newline): its offset, up to 16 of its shown bytes per line,
+    /// its name on the first line and, when bytes were left out, how many on the last.
+    public var text: String {
+        var out: [UInt8] = []
+        out.reserveCapacity(80 * max(1, (bytes.count + 15) / 16))
+        let rows = max(1, (bytes.count + 15) / 16)
+        for row in 0..<rows {
+            if row > 0 { out.append(0x0A) }
+            appendHex(UInt64(truncatingIfNeeded: offset + row * 16), digits: 8, to: &out)
+            out += [0x20, 0x20]
+            let chunk = bytes[min(row * 16, bytes.count)..<min(row * 16 + 16, bytes.count)]
+            for (index, byte) in chunk.enumerated() {
+                if index > 0 { out.append(0x20) }
+                appendHex(UInt64(byte), digits: 2, to: &out)
             }
+            // Bytes take 48 columns, so names line up.
+            let used = chunk.isEmpty ? 0 : chunk.count * 3 - 1
+            out += repeatElement(0x20, count: 48 - used)
+            out += [0x20, 0x20]
+            var label = row == 0 ? name : ""
+            if row == rows - 1 && byteCount > bytes.count {
+                label += (label.isEmpty ? "" : " ") + "… \(byteCount - bytes.count) more bytes (\(byteCount) in all)"
+            }
+            out += label.utf8
         }
-        return lines.joined(separator: "\n")
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Lowercase hex of `value`, at least `digits` wide (an offset past 2^32 keeps its digits).
+    private func appendHex(_ value: UInt64, digits: Int, to out: inout [UInt8]) {
+        var width = digits
+        while width < 16 && value >> (4 * UInt64(width)) != 0 { width += 1 }
+        for shift in stride(from: width - 1, through: 0, by: -1) {
+            out.append(Self.hexDigits[Int(value >> (4 * UInt64(shift)) & 0xF)])
+        }
     }
 }

@@ -1,10 +1,12 @@
 import Foundation
 
 extension AnnotatedHex {
-    /// The annotated dump of a sealed message: every header field, then each chunk (its first
-    /// bytes) and the trailer chunk. Reads `rest` (the bytes after the header) to its end, keeping
-    /// only the first bytes of each chunk and the last two chunks.
-    public static func envelope(header: EnvelopeHeader, rest: ByteSource) throws -> AnnotatedHex {
+    /// The annotated dump of a sealed message, field by field as it is read: every header field,
+    /// then each chunk (its first bytes) and the trailer chunk. `emit` receives each field as
+    /// soon as it is known, so a message of any size dumps in the memory of two chunks: a chunk
+    /// is known to be an ordinary data chunk once a full chunk follows it, and the last two hold
+    /// the last data chunk and the trailer.
+    public static func envelope(header: EnvelopeHeader, rest: ByteSource, emit: (Field) throws -> Void) throws {
         var dump = AnnotatedHex()
         var parts: [(String, Int?)] = [
             ("magic \"CONET\"", 5), ("version", 1), ("flags", 1), ("chunk size log2 (\(header.chunkSize) bytes)", 1),
@@ -20,35 +22,54 @@ extension AnnotatedHex {
         if let stamp = header.stamp { parts.append(("stamp (\(stamp.bits) bits claimed)", EnvelopeFormat.stampByteCount)) }
         parts.append(("header MAC", EnvelopeFormat.macByteCount))
         dump.layout(header.bytes[...], base: 0, parts)
+        for field in dump.fields { try emit(field) }
 
         let full = header.chunkSize + SecretStreamEncryptor.chunkOverhead
         let trailerChunk = EnvelopeTrailer.byteCount + SecretStreamEncryptor.chunkOverhead
-        var heads: [[UInt8]] = []
-        var previous: [UInt8] = [], last: [UInt8] = []
-        var total = 0
-        while true {
-            let block = try rest.read(exactly: full)
-            if block.isEmpty { break }
-            heads.append(Array(block.prefix(shownBytes)))
-            previous = last
-            last = block
-            total += block.count
-        }
         let base = header.byteCount
+        func field(_ name: String, at offset: Int, _ bytes: ArraySlice<UInt8>, byteCount: Int) -> Field {
+            Field(offset: offset, bytes: Array(bytes.prefix(shownBytes)), byteCount: byteCount, name: name)
+        }
+        // Full chunks read so far and handed on; `pending` is the one after them.
+        var index = 0
+        var pending = try rest.read(exactly: full)
+        var tail = pending
+        if pending.count == full {
+            while true {
+                let next = try rest.read(exactly: full)
+                if next.count == full {
+                    try emit(field("chunk \(index): sealed (tag, data, 16-byte MAC)", at: base + index * full, pending[...], byteCount: full))
+                    index += 1
+                    pending = next
+                    continue
+                }
+                tail = pending + next
+                break
+            }
+        }
+        // The tail holds what is left: the rest of the data chunks and the trailer chunk.
+        let tailStart = index * full
+        let total = tailStart + tail.count
         let data = total - trailerChunk
         guard data >= SecretStreamEncryptor.chunkOverhead + 1 else {
-            dump.add("after the header: too short for a chunk and the trailer", at: base, (previous + last).suffix(total)[...], byteCount: total)
-            return dump
+            try emit(field("after the header: too short for a chunk and the trailer", at: base, tail[...], byteCount: total))
+            return
         }
         let chunks = (data + full - 1) / full
-        for index in 0..<chunks {
-            let size = min(full, data - index * full)
-            let kind = index == chunks - 1 ? "last data chunk" : "chunk \(index)"
-            dump.add("\(kind): sealed (tag, data, 16-byte MAC)", at: base + index * full, heads[index][...], byteCount: size)
+        for chunk in index..<chunks {
+            let size = min(full, data - chunk * full)
+            let kind = chunk == chunks - 1 ? "last data chunk" : "chunk \(chunk)"
+            let from = chunk * full - tailStart
+            try emit(field("\(kind): sealed (tag, data, 16-byte MAC)", at: base + chunk * full, tail[from..<(from + size)], byteCount: size))
         }
-        let tail = previous + last
-        dump.add("trailer chunk: sealed (tag, padding and content lengths, sender, signature, MAC)", at: base + data,
-                 tail.suffix(trailerChunk)[...], byteCount: trailerChunk)
+        try emit(field("trailer chunk: sealed (tag, padding and content lengths, sender, signature, MAC)", at: base + data,
+                       tail.suffix(trailerChunk)[...], byteCount: trailerChunk))
+    }
+
+    /// The whole dump of a sealed message, held in memory: for small messages (tests, fuzzing).
+    public static func envelope(header: EnvelopeHeader, rest: ByteSource) throws -> AnnotatedHex {
+        var dump = AnnotatedHex()
+        try envelope(header: header, rest: rest) { dump.add($0.name, at: $0.offset, $0.bytes[...], byteCount: $0.byteCount) }
         return dump
     }
 }
