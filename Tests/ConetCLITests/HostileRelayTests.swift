@@ -191,6 +191,29 @@ import Testing
         #expect(mode == 0o600)
     }
 
+    @Test func legitimateClientsAreServedWhileTwoThousandHostileConnectionsAreOpen() throws {
+        let conet = try ConetProcess()
+        defer { conet.cleanUp() }
+        let relay = try RelayProcess(conet, arguments: ["--handshake-timeout", "1m", "--record-timeout", "1m"])
+        // 2,000 connections from 40 addresses, each holding a started, never finished record.
+        var hostile: [Int32] = []
+        defer { for fd in hostile { close(fd) } }
+        for index in 0..<2000 {
+            let fd = try RawSocket.connect(port: relay.port, from: "127.0.1.\(1 + index % 40)")
+            var partial: [UInt8] = [0, 0, 0, 90, 1, 2, 3]
+            _ = send(fd, &partial, partial.count, Int32(MSG_NOSIGNAL))
+            hostile.append(fd)
+        }
+        usleep(500_000)
+        // The relay sends nothing before a hello: any event on a hostile socket means it was closed.
+        var polled = hostile.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        _ = poll(&polled, nfds_t(polled.count), 0)
+        let closed = polled.filter { $0.revents != 0 }.count
+        #expect(closed == 0, "the relay closed \(closed) of the hostile connections early")
+        for _ in 0..<5 { try Self.expectServing(relay) }
+        #expect(relay.residentKiB < 256 << 10, "the relay holds \(relay.residentKiB) KiB")
+    }
+
     @Test func aSessionLogsInAsOneWalletOnly() throws {
         let conet = try ConetProcess()
         defer { conet.cleanUp() }
