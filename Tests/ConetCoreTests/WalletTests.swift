@@ -185,6 +185,11 @@ import Testing
             ("n not a power of two", try variant { _, _, params in params["n"] = 1000 }),
             ("bad cipher", try variant { _, crypto, _ in crypto["cipher"] = "aes-128-cbc" }),
             ("version 1", try variant { object, _, _ in object["version"] = 1 }),
+            ("version true", try variant { object, _, _ in object["version"] = true }),
+            ("n true", try variant { _, _, params in params["n"] = true }),
+            ("n 2.5", try variant { _, _, params in params["n"] = 2.5 }),
+            ("n 1e300", try variant { _, _, params in params["n"] = 1e300 }),
+            ("n a string", try variant { _, _, params in params["n"] = "262144" }),
             ("short iv", try variant { _, crypto, _ in crypto["cipherparams"] = ["iv": "00"] }),
             ("missing mac", try variant { _, crypto, _ in crypto["mac"] = nil }),
             ("dklen 16", try variant { _, _, params in params["dklen"] = 16 }),
@@ -196,6 +201,7 @@ import Testing
             #expect(throws: KeystoreError.self, "\(label)") { try Keystore(json: data) }
         }
         #expect(throws: KeystoreError.unsupported("KDF 'argon2id' (only scrypt and pbkdf2)")) { try Keystore(json: cases[0].1) }
+        #expect(throws: KeystoreError.malformed("missing or non-integer 'version'")) { try Keystore(json: cases[5].1) }
     }
 
     /// A keystore (from `wallet import`, or lying in `wallets/` for `wallet list`) names its own

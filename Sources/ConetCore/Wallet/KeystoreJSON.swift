@@ -17,7 +17,7 @@ extension Keystore {
     }
 
     init(object: [String: Any]) throws(KeystoreError) {
-        guard let version = object["version"] as? Int else { throw .malformed("missing 'version'") }
+        let version = try Self.int(object, "version")
         guard version == 3 else { throw .unsupported("version \(version) (only version 3 is supported)") }
         guard let crypto = (object["crypto"] ?? object["Crypto"]) as? [String: Any] else { throw .malformed("missing 'crypto'") }
         let cipher = try Self.string(crypto, "cipher")
@@ -30,7 +30,7 @@ extension Keystore {
         let kdfName = try Self.string(crypto, "kdf")
         let salt = try Self.hex(kdfParams, "salt", count: nil)
         guard (1...1024).contains(salt.count) else { throw .malformed("'salt' must be 1 to 1024 bytes") }
-        try KeystoreLimits.checkDerivedKeyLength(kdfParams["dklen"] as? Int)
+        try KeystoreLimits.checkDerivedKeyLength(Self.integer(kdfParams["dklen"]))
         switch kdfName {
         case "scrypt":
             let n = try Self.int(kdfParams, "n"), r = try Self.int(kdfParams, "r"), p = try Self.int(kdfParams, "p")
@@ -92,8 +92,15 @@ extension Keystore {
     }
 
     private static func int(_ object: [String: Any], _ key: String) throws(KeystoreError) -> Int {
-        guard let value = object[key] as? Int else { throw .malformed("missing or non-integer '\(key)'") }
+        guard let value = integer(object[key]) else { throw .malformed("missing or non-integer '\(key)'") }
         return value
+    }
+
+    /// A JSON number that is a whole number within `Int`; nil for anything else. Foundation hands
+    /// `true` over as an NSNumber that converts to 1, so booleans are told apart by their class.
+    private static func integer(_ value: Any?) -> Int? {
+        guard let value, type(of: value as AnyObject) != type(of: NSNumber(value: true)) else { return nil }
+        return value as? Int
     }
 
     private static func hex(_ object: [String: Any], _ key: String, count: Int?) throws(KeystoreError) -> [UInt8] {
