@@ -67,15 +67,24 @@ import Testing
         let conet = try ConetProcess()
         defer { conet.cleanUp() }
         let relay = try RelayProcess(conet, arguments: ["--max-connections-per-address", "2"])
-        let held = try (0..<2).map { _ in try RawSocket.connect(port: relay.port, from: "127.0.0.3") }
-        defer { for fd in held { close(fd) } }
-        let third = try RawSocket.connect(port: relay.port, from: "127.0.0.3")
+        // Two sessions from 127.0.0.1: a third connection from there is refused.
+        var sessions = try (0..<2).map { _ in try RelayClient(endpoint: relay.parsedEndpoint, timeout: 10) }
+        for session in sessions { _ = try session.status() }
+        let third = try RawSocket.connect(port: relay.port)
         #expect(RawSocket.closedByPeer(third, within: 5), "a third connection from one address stays open")
         close(third)
+        // Connections still in their handshake make room for a newcomer from their own address,
+        // oldest first.
+        let pending = try (0..<3).map { _ in try RawSocket.connect(port: relay.port, from: "127.0.0.3") }
+        defer { for fd in pending { close(fd) } }
+        #expect(RawSocket.closedByPeer(pending[0], within: 5), "the oldest pending connection of a full address stays open")
+        #expect(!RawSocket.closedByPeer(pending[2], within: 0.5))
         // Another address is not affected.
         let other = try RawSocket.connect(port: relay.port, from: "127.0.0.4")
-        #expect(!RawSocket.closedByPeer(other, within: 1))
+        #expect(!RawSocket.closedByPeer(other, within: 0.5))
         close(other)
+        sessions.removeAll()
+        usleep(200_000)
         try Self.expectServing(relay)
     }
 

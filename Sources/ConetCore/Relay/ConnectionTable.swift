@@ -4,7 +4,8 @@ import NIOCore
 /// The relay's open connections, bounded in all and per remote address. When full, a newcomer
 /// takes the place of the oldest connection still in its handshake (idle sockets cost an
 /// attacker nothing, so they must not be able to lock real clients out); only when every slot
-/// holds a real session is it refused. One address may hold at most `perAddress` connections.
+/// holds a real session is it refused. One address may hold at most `perAddress` connections, by
+/// the same rule.
 final class ConnectionTable: Sendable {
     /// Why a connection was not admitted.
     enum Refusal: Error, CustomStringConvertible {
@@ -14,7 +15,7 @@ final class ConnectionTable: Sendable {
         var description: String {
             switch self {
             case .full: "every slot holds a session"
-            case .addressLimit(let key): "\(key) holds as many connections as one address may"
+            case .addressLimit(let key): "every connection \(key) may hold is a session"
             }
         }
     }
@@ -61,9 +62,15 @@ final class ConnectionTable: Sendable {
     func admit(_ channel: any Channel) -> Result<Int, Refusal> {
         let key = Self.addressKey(channel.remoteAddress)
         let outcome: Result<(Int, (any Channel)?), Refusal> = state.withLockedValue { state in
-            guard state.perKey[key, default: 0] < perAddress else { return .failure(.addressLimit(key)) }
             var evicted: (any Channel)?
-            if state.count >= limit {
+            if state.perKey[key, default: 0] >= perAddress {
+                // The same rule within one address: its oldest connection still in the handshake
+                // makes room (a real client behind the attacker's NAT still gets in); only an
+                // address whose every connection holds a session is refused.
+                guard let oldest = state.pending.keys.filter({ state.keys[$0] == key }).min() else { return .failure(.addressLimit(key)) }
+                evicted = state.pending.removeValue(forKey: oldest)
+                state.evicted.insert(oldest)
+            } else if state.count >= limit {
                 guard let oldest = state.pending.keys.min() else { return .failure(.full) }
                 evicted = state.pending.removeValue(forKey: oldest)
                 state.evicted.insert(oldest)
