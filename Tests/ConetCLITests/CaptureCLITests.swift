@@ -138,6 +138,21 @@ import Testing
         #expect(offset + 118 == size)
     }
 
+    @Test func aCaptureOnStandardInputReportsAsTheFileDoes() throws {
+        let conet = try ConetProcess()
+        defer { conet.cleanUp() }
+        let capture = try Fixtures.url("relay-session.pcap")
+        for style in [["--json"], ["--hex"], []] {
+            let fromFile = try conet.run(["inspect", "--capture", capture.path] + style)
+            let fromPipe = try conet.run(["inspect", "--capture", "-"] + style, stdin: try Data(contentsOf: capture))
+            #expect(fromFile.status == 0 && fromPipe.status == 0, "\(fromPipe.stderr)")
+            #expect(fromPipe.stdout == fromFile.stdout && !fromFile.stdout.isEmpty)
+        }
+        let refused = try conet.run(["inspect", "--capture", "-"], stdin: Data("no capture".utf8))
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("standard input is not a pcap or pcapng capture"))
+    }
+
     @Test func badCapturesAndArgumentsAreRefusedClearly() throws {
         let conet = try ConetProcess()
         defer { conet.cleanUp() }

@@ -98,7 +98,7 @@ public final class CaptureDecoder {
         let key = ConversationKey(segment.source, segment.destination)
         if let conversation = conversations[key] {
             try conversation.add(segment)
-            if conversation.kind == .other { retire(key) }
+            try letGoIfDone(key, conversation)
             return
         }
         guard !retired.contains(key) else { return }
@@ -113,7 +113,17 @@ public final class CaptureDecoder {
         nextNumber += 1
         conversations[key] = conversation
         try conversation.add(segment)
-        if conversation.kind == .other { retire(key) }
+        try letGoIfDone(key, conversation)
+    }
+
+    /// Lets go of a conversation that is other traffic, or over with every byte in (finished
+    /// now: a capture of many short sessions then holds only those still open).
+    private func letGoIfDone(_ key: ConversationKey, _ conversation: CapturedConversation) throws {
+        if conversation.kind != .other {
+            guard conversation.isComplete else { return }
+            try conversation.finish()
+        }
+        retire(key)
     }
 
     /// Stops following `key`'s conversation: counted if it was other traffic, remembered so its

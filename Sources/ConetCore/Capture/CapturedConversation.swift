@@ -15,6 +15,9 @@ final class CapturedConversation {
     private(set) var lastPacket: Int
     /// Whether both sides closed (FIN) or one reset: a late packet is then no news.
     var closed: Bool { sawReset || (fromFirst.closed && fromSecond.closed) }
+    /// Whether the conversation is over and every byte of it in: it can be finished now, and
+    /// let go, instead of at the capture's end.
+    var isComplete: Bool { sawReset || (fromFirst.isComplete && fromSecond.isComplete) }
 
     /// The source of the first segment seen, and the other side.
     private let first: TCPEndpoint, second: TCPEndpoint
@@ -46,6 +49,8 @@ final class CapturedConversation {
         var cipher: RecordCipher?
         var sealed = false
         var transfer: CapturedEnvelopeTransfer?
+        /// Whether an envelope went undescribed for the memory limit (said once).
+        var refusalReported = false
 
         init(_ name: String, _ stream: TCPStreamReassembler) {
             self.name = name
@@ -251,20 +256,21 @@ final class CapturedConversation {
         case .data(let bytes):
             side.transfer?.add(bytes)
         case .end:
-            if let transfer = side.transfer { record.envelope = describe(transfer, record: record) }
+            if let transfer = side.transfer { record.envelope = describe(transfer, record: record, side: side) }
             side.transfer = nil
         case .depositWhole(_, let envelope):
             let whole = CapturedEnvelopeTransfer(budget: context.budget)
             whole.add(envelope)
-            record.envelope = describe(whole, record: record)
+            record.envelope = describe(whole, record: record, side: side)
         default:
             break
         }
     }
 
-    private func describe(_ transfer: CapturedEnvelopeTransfer, record: CapturedRelaySession.Record) -> EnvelopeInspection? {
-        if transfer.refused {
-            report(record.packet, "the envelope that the \(record.from)'s record \(record.index) ends is not decoded: the capture-wide limit of \(context.budget.limit) bytes held at once was reached")
+    private func describe(_ transfer: CapturedEnvelopeTransfer, record: CapturedRelaySession.Record, side: Side) -> EnvelopeInspection? {
+        if transfer.refused && !side.refusalReported {
+            side.refusalReported = true
+            report(record.packet, "the envelope that the \(record.from)'s record \(record.index) ends is not decoded (nor later ones of that side that meet the same limit): the capture-wide limit of \(context.budget.limit) bytes held at once was reached")
         }
         return transfer.inspection()
     }

@@ -71,6 +71,8 @@ final class TCPStreamReassembler {
     private(set) var stop: Stop?
     /// Whether a FIN or RST went this way.
     private(set) var closed = false
+    /// Stream offset just past the FIN's sequence number: where this direction ends.
+    private var finEnd: Int?
 
     init(budget: CaptureMemoryBudget, limit: Int) {
         self.budget = budget
@@ -87,6 +89,12 @@ final class TCPStreamReassembler {
     var held: Int { available + waitingBytes }
     /// Whether more bytes in order may still come.
     var isOpen: Bool { stop == nil }
+    /// Whether every byte up to the FIN is in (or the direction stopped): nothing a later
+    /// packet brings could change what is decoded.
+    var isComplete: Bool {
+        guard let finEnd else { return stop != nil }
+        return stop != nil || (waiting.isEmpty && end >= finEnd && knownEnd <= end)
+    }
 
     /// Takes in one segment of this direction.
     func add(_ segment: TCPSegment) {
@@ -95,11 +103,13 @@ final class TCPStreamReassembler {
             base = segment.syn ? segment.sequence &+ 1 : segment.sequence
         }
         if segment.syn { sawSYN = true }
-        guard !segment.payload.isEmpty || segment.missingTail > 0, let base else { return }
+        guard let base else { return }
         // Relative to the bytes in order, as a signed 32-bit distance: sequence numbers wrap,
         // and a stream may pass 4 GiB.
         let expected = base &+ UInt32(truncatingIfNeeded: end)
         let offset = end + Int(Int32(bitPattern: segment.sequence &- expected)) + (segment.syn ? 1 : 0)
+        if segment.fin { finEnd = offset + segment.payload.count }
+        guard !segment.payload.isEmpty || segment.missingTail > 0 else { return }
         knownEnd = max(knownEnd, offset + segment.payload.count + segment.missingTail)
         lastDataPacket = segment.packet
         if let stop {
@@ -143,12 +153,17 @@ final class TCPStreamReassembler {
         head += count
         start += count
         while markHead + 1 < marks.count && marks[markHead + 1].offset <= start { markHead += 1 }
-        if head >= 1 << 16 && head * 2 >= bytes.count {
-            bytes.removeFirst(head)
+        // A copy, not removeFirst: the array must not keep the capacity of its largest record
+        // (thousands of idle conversations would each hold one).
+        if head == bytes.count {
+            bytes = []
+            head = 0
+        } else if head >= 1 << 16 && head * 2 >= bytes.count {
+            bytes = Array(bytes[head...])
             head = 0
         }
         if markHead >= 1024 && markHead * 2 >= marks.count {
-            marks.removeFirst(markHead)
+            marks = Array(marks[markHead...])
             markHead = 0
         }
         recharge()
