@@ -29,4 +29,17 @@ extension ConetProcess {
     func run(_ arguments: [String], password: String, stdin: Data = Data()) throws -> Result {
         try run(arguments, stdin: stdin, environment: ["CONET_PASSWORD": password])
     }
+
+    /// Creates light wallets `names`, all with the password "pw".
+    func makeWallets(_ names: [String]) throws {
+        for name in names {
+            let made = try run(["wallet", "new", name, "--light"], password: "pw")
+            try #require(made.status == 0, "\(made.stderr)")
+        }
+    }
+
+    /// A wallet's public field (`address`, `publicKey`) as `wallet show --json` prints it.
+    func walletField(_ name: String, _ field: String = "address") throws -> String {
+        try #require(try run(["wallet", "show", name, "--json"]).json()[field] as? String)
+    }
 }

@@ -5,27 +5,12 @@ import Testing
 /// What a hostile relay or sender can make `recv` do: never write unverified or unwanted content
 /// where the user reads it, never replace a file already received, never leave plaintext behind.
 @Suite(.serialized) struct HostileRecvTests {
-    func wallets(_ conet: ConetProcess, _ names: [String]) throws {
-        for name in names {
-            let made = try conet.run(["wallet", "new", name, "--light"], password: "pw")
-            try #require(made.status == 0, "\(made.stderr)")
-        }
-    }
-
-    func address(_ conet: ConetProcess, _ name: String) throws -> String {
-        try #require(try conet.run(["wallet", "show", name, "--json"]).json()["address"] as? String)
-    }
-
-    func publicKey(_ conet: ConetProcess, _ name: String) throws -> String {
-        try #require(try conet.run(["wallet", "show", name, "--json"]).json()["publicKey"] as? String)
-    }
-
     @Test func followWithExpectFromWritesOnlyTheExpectedSendersContentAndSaysItRefusedOne() throws {
         let conet = try ConetProcess()
         defer { conet.cleanUp() }
         let relay = try RelayProcess(conet)
-        try wallets(conet, ["alice", "mallory", "bob"])
-        let bob = try address(conet, "bob"), alice = try address(conet, "alice")
+        try conet.makeWallets(["alice", "mallory", "bob"])
+        let bob = try conet.walletField("bob"), alice = try conet.walletField("alice")
         #expect(try conet.run(["wallet", "card", "bob", "--publish", relay.endpoint], password: "pw").status == 0)
         for (from, text) in [("mallory", "from mallory"), ("alice", "from alice")] {
             let sent = try conet.run(["send", "--relay", relay.endpoint, "--from", from, "--to", bob, "-"], password: "pw", stdin: Data(text.utf8))
@@ -47,8 +32,8 @@ import Testing
         let conet = try ConetProcess()
         defer { conet.cleanUp() }
         let relay = try RelayProcess(conet)
-        try wallets(conet, ["alice", "bob"])
-        let bob = try address(conet, "bob")
+        try conet.makeWallets(["alice", "bob"])
+        let bob = try conet.walletField("bob")
         #expect(try conet.run(["wallet", "card", "bob", "--publish", relay.endpoint], password: "pw").status == 0)
         let sent = try conet.run(["send", "--relay", relay.endpoint, "--from", "alice", "--to", bob, "--json", "-"], password: "pw", stdin: Data("new".utf8))
         let id = try #require(try sent.json()["messageId"] as? String)
@@ -65,8 +50,8 @@ import Testing
     @Test func maxSizeStopsADecompressionBombAndLeavesNoFile() throws {
         let conet = try ConetProcess()
         defer { conet.cleanUp() }
-        try wallets(conet, ["bob"])
-        let bob = try publicKey(conet, "bob")
+        try conet.makeWallets(["bob"])
+        let bob = try conet.walletField("bob", "publicKey")
         let bomb = try conet.run(["send", "--to", bob, "--level", "19", "-"], password: "pw", stdin: Data(count: 32 << 20))
         try #require(bomb.status == 0, "\(bomb.stderr)")
         #expect(bomb.stdout.count < 64 << 10)
@@ -82,8 +67,8 @@ import Testing
     @Test func aKilledRecvLeavesNoFileOfUnverifiedPlaintext() throws {
         let conet = try ConetProcess()
         defer { conet.cleanUp() }
-        try wallets(conet, ["bob"])
-        let bob = try publicKey(conet, "bob")
+        try conet.makeWallets(["bob"])
+        let bob = try conet.walletField("bob", "publicKey")
         let message = conet.home.appendingPathComponent("m.conet")
         let made = try conet.run(["send", "--to", bob, "--no-compress", "-o", message.path, "-"], password: "pw", stdin: Data((0..<3_000_000).map { UInt8(truncatingIfNeeded: $0) }))
         try #require(made.status == 0, "\(made.stderr)")

@@ -31,16 +31,9 @@ final class IDList: @unchecked Sendable {
         return collected.bytes
     }
 
-    func address(_ conet: ConetProcess, _ name: String) throws -> String {
-        try #require(try conet.run(["wallet", "show", name, "--json"]).json()["address"] as? String)
-    }
+    func address(_ conet: ConetProcess, _ name: String) throws -> String { try conet.walletField(name) }
 
-    func wallets(_ conet: ConetProcess, _ names: [String]) throws {
-        for name in names {
-            let made = try conet.run(["wallet", "new", name, "--light"], password: "pw")
-            try #require(made.status == 0, "\(made.stderr)")
-        }
-    }
+    func wallets(_ conet: ConetProcess, _ names: [String]) throws { try conet.makeWallets(names) }
 
     @Test func twoWalletsExchangeMessagesByAddressAlone() throws {
         let conet = try ConetProcess()

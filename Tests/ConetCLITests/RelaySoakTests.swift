@@ -70,17 +70,11 @@ import Testing
                         if turn % 3 == 0, let again = try? client.deposit(into: owner.address, from: MemorySource(envelope)) {
                             Issue.record("a duplicate deposit was stored: \(Hex.encode(again))")
                         }
-                    case 2:
-                        // Garbage in place of a hello.
+                    case 2, 3:
+                        // Garbage in place of a hello, or an oversized record claim.
                         guard let fd = try? RawSocket.connect(port: port, from: source) else { continue }
-                        Self.send(fd, [0, 0, 0, 40] + SecureRandom.bytes(40))
-                        _ = RawSocket.closedByPeer(fd, within: 2)
-                        close(fd)
-                        ledger.countHostile()
-                    case 3:
-                        // An oversized record claim.
-                        guard let fd = try? RawSocket.connect(port: port, from: source) else { continue }
-                        Self.send(fd, [0xFF, 0xFF, 0xFF, 0xF0] + SecureRandom.bytes(100))
+                        let claim: [UInt8] = (worker + turn) % 6 == 2 ? [0, 0, 0, 40] : [0xFF, 0xFF, 0xFF, 0xF0]
+                        Self.send(fd, claim + SecureRandom.bytes(100))
                         _ = RawSocket.closedByPeer(fd, within: 2)
                         close(fd)
                         ledger.countHostile()
