@@ -77,6 +77,7 @@ final class CaptureSpool {
     /// Writes what is buffered.
     func flush() throws(FileError) {
         guard !buffer.isEmpty else { return }
+        window = (0, [])
         try Self.pwriteAll(descriptor, buffer[...], at: flushed)
         flushed += buffer.count
         buffer.removeAll(keepingCapacity: true)
@@ -98,12 +99,22 @@ final class CaptureSpool {
         if offset >= flushed {
             buffer.replaceSubrange((offset - flushed)..<(offset - flushed + 8), with: link)
         } else {
+            window = (0, [])
             try Self.pwriteAll(descriptor, link[...], at: offset)
         }
     }
 
+    /// Bytes read ahead of the pieces asked for: a chain's pieces often lie close together.
+    private var window: (offset: Int, bytes: [UInt8]) = (0, [])
+    private static let windowSize = 1 << 18
+
     private func read(at offset: Int, count: Int) throws(FileError) -> [UInt8] {
-        try Self.pread(descriptor, at: offset, count: count)
+        if offset >= window.offset && offset + count <= window.offset + window.bytes.count {
+            return Array(window.bytes[(offset - window.offset)..<(offset - window.offset + count)])
+        }
+        guard count < Self.windowSize else { return try Self.pread(descriptor, at: offset, count: count) }
+        window = (offset, try Self.pread(descriptor, at: offset, count: max(count, min(Self.windowSize, size - offset))))
+        return Array(window.bytes[0..<count])
     }
 
     /// Reads `count` bytes at `offset`; bytes past the end of the file read as zeros.

@@ -85,8 +85,14 @@ final class TCPStreamReassembler {
     var end: Int { start + available }
     /// Bytes in order, not yet consumed.
     var available: Int { bytes.count - head }
-    /// Everything held: bytes in order and segments waiting.
-    var held: Int { available + waitingBytes }
+    /// Everything held: bytes in order and segments waiting, each mark and waiting segment
+    /// counted with what its bookkeeping costs (a capture of one-byte segments must not hold
+    /// a hundred bytes for each byte it is charged).
+    var held: Int { available + (marks.count - markHead) * Self.markCost + waitingBytes }
+
+    /// What a mark costs in memory, and a waiting segment besides its payload.
+    static let markCost = 32
+    static let waitingCost = 128
     /// Whether more bytes in order may still come.
     var isOpen: Bool { stop == nil }
     /// Whether every byte up to the FIN is in (or the direction stopped): nothing a later
@@ -122,7 +128,7 @@ final class TCPStreamReassembler {
         } else if !segment.payload.isEmpty {
             let index = waiting.partitioningIndex { $0.offset > offset }
             waiting.insert(Waiting(offset: offset, payload: segment.payload, time: segment.time, packet: segment.packet), at: index)
-            waitingBytes += segment.payload.count
+            waitingBytes += segment.payload.count + Self.waitingCost
         }
         enforceLimits(packet: segment.packet)
     }
@@ -158,6 +164,8 @@ final class TCPStreamReassembler {
         if head == bytes.count {
             bytes = []
             head = 0
+            marks = []
+            markHead = 0
         } else if head >= 1 << 16 && head * 2 >= bytes.count {
             bytes = Array(bytes[head...])
             head = 0
@@ -203,7 +211,7 @@ final class TCPStreamReassembler {
     private func drainWaiting() {
         while let first = waiting.first, first.offset <= end {
             waiting.removeFirst()
-            waitingBytes -= first.payload.count
+            waitingBytes -= first.payload.count + Self.waitingCost
             append(first.payload, at: first.offset, time: first.time, packet: first.packet)
         }
     }
