@@ -9,7 +9,8 @@ public protocol CaptureDecodingSink: AnyObject {
     /// order the capture completes them, which is time order for a capture in time order.
     func record(_ record: CapturedRelaySession.Record, session: Int) throws
     /// The session numbered `session` is complete: its handshake fields and problems (its
-    /// records were delivered before). Sessions are numbered in the order their first packet
-    /// came, which is the order a report lists them in; they end in any order.
+    /// records were delivered before). Numbers grow in the order the sessions' first packets
+    /// came (with gaps: other conversations take numbers too), which is the order a report
+    /// lists sessions in; sessions end in any order.
     func sessionEnded(_ session: CapturedRelaySession, session number: Int) throws
 }

@@ -124,7 +124,7 @@ final class CapturedConversation {
     /// Whether `stream` starts like a conet client: a 38-byte record opening with "CNRL".
     private func sign(_ stream: TCPStreamReassembler) -> HelloSign {
         if stream.available >= 8 {
-            return stream.copy(0..<8) == Self.clientHelloStart ? .hello : .notHello
+            return stream.copy(stream.start..<(stream.start + 8)) == Self.clientHelloStart ? .hello : .notHello
         }
         return stream.isOpen && !captureEnded ? .unknown : .notHello
     }
