@@ -512,7 +512,7 @@ _conet_recv() {
     repeating_flags=()
     non_repeating_flags=(--force --follow --json -h --help)
     repeating_options=(--wallet)
-    non_repeating_options=(--expect-from -o --output --relay --password-file)
+    non_repeating_options=(--expect-from -o --output --relay --max-size --password-file)
     __conet_offer_flags_options 1
 
     # Offer option value completions
@@ -527,6 +527,9 @@ _conet_recv() {
         return
         ;;
     '--relay')
+        return
+        ;;
+    '--max-size')
         return
         ;;
     '--password-file')
@@ -566,7 +569,7 @@ _conet_relay() {
     repeating_flags=()
     non_repeating_flags=(--verbose --json -h --help)
     repeating_options=(--peer)
-    non_repeating_options=(--listen --data --wallet --max-message-size --mailbox-bytes --mailbox-messages --max-ttl --max-connections --rate --idle-timeout --handshake-timeout --stamp-bits --drain-timeout --password-file)
+    non_repeating_options=(--listen --data --wallet --max-message-size --mailbox-bytes --mailbox-messages --max-ttl --store-bytes --max-connections --max-connections-per-address --rate --idle-timeout --record-timeout --max-forwards --max-forwards-per-peer --handshake-timeout --stamp-bits --drain-timeout --password-file)
     __conet_offer_flags_options 0
 
     # Offer option value completions
@@ -592,13 +595,28 @@ _conet_relay() {
     '--max-ttl')
         return
         ;;
+    '--store-bytes')
+        return
+        ;;
     '--max-connections')
+        return
+        ;;
+    '--max-connections-per-address')
         return
         ;;
     '--rate')
         return
         ;;
     '--idle-timeout')
+        return
+        ;;
+    '--record-timeout')
+        return
+        ;;
+    '--max-forwards')
+        return
+        ;;
+    '--max-forwards-per-peer')
         return
         ;;
     '--handshake-timeout')
