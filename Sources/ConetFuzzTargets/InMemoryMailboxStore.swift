@@ -61,10 +61,14 @@ final class InMemoryMailboxStore: MailboxStore, @unchecked Sendable {
         }
     }
 
-    func list(mailbox: Address, limit: Int) async throws -> [MailboxEntry] {
+    func list(mailbox: Address, limit: Int, after: [UInt8]?) async throws -> [MailboxEntry] {
         lock.withLock {
             let waiting = (messages[mailbox] ?? [:]).values.filter { $0.body != nil }.map(\.entry)
-            let ordered = waiting.sorted { $0.received != $1.received ? $0.received < $1.received : $0.id.lexicographicallyPrecedes($1.id) }
+            var ordered = waiting.sorted { $0.received != $1.received ? $0.received < $1.received : $0.id.lexicographicallyPrecedes($1.id) }
+            if let after {
+                guard let position = ordered.firstIndex(where: { $0.id == after }) else { return [] }
+                ordered = Array(ordered[(position + 1)...])
+            }
             return Array(ordered.prefix(limit))
         }
     }

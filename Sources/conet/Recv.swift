@@ -74,8 +74,12 @@ struct Recv: ParsableCommand {
     @Flag(help: "With --relay: stay connected and receive messages as they arrive (until interrupted).")
     var follow = false
 
-    @Option(help: ArgumentHelp("Refuse a message whose content is larger than SIZE (e.g. 1GiB): a guard against decompression bombs.", valueName: "SIZE"))
+    @Option(help: ArgumentHelp(
+        "Refuse a message whose content is larger than SIZE (e.g. 4GiB): a guard against decompression bombs (default: none for a FILE, \(Recv.defaultRelayMaxSize) with --relay).",
+        valueName: "SIZE"))
     var maxSize: String?
+
+    static let defaultRelayMaxSize = "1GiB"
 
     @OptionGroup var passwords: PasswordOptions
     @OptionGroup var json: JSONOption
@@ -195,7 +199,8 @@ struct RelayReceiver {
     func run() throws {
         let store = WalletStore.current
         let expected = try command.expectFrom.map { try Address($0) }
-        let maxContent = try command.maxSize.map { try Sizes.parse($0, option: "--max-size") } ?? .max
+        // Mail from strangers arrives unasked: a bound by default (a 64 KiB deposit can inflate to 2 GB).
+        let maxContent = try Sizes.parse(command.maxSize ?? Recv.defaultRelayMaxSize, option: "--max-size")
         let name = try store.resolveName(command.wallet.first)
         let (_, key) = try store.unlock(name, passwords: command.passwords)
         let folder = command.outputPath.map { URL(fileURLWithPath: $0) }
@@ -206,11 +211,14 @@ struct RelayReceiver {
         let client = try RelayClient(endpoint: RelayTargets.endpoint(relay))
         try client.login(key)
         let refused = Refusals()
+        // Ids received in this run: a relay listing one again gets no second copy written.
+        var received = Set<[UInt8]>()
         var lastFailure: (any Error)?
         func drain() throws {
-            for entry in try client.list() where !refused.contains(entry.id) {
+            for entry in try client.list() where !refused.contains(entry.id) && !received.contains(entry.id) {
                 do {
                     try receive(entry, from: client, key: key, wallet: name, expected: expected, folder: folder, maxContent: maxContent)
+                    received.insert(entry.id)
                 } catch let error as RelayError {
                     throw error
                 } catch {

@@ -95,6 +95,12 @@ struct Relay: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Onion layers passed on at once to any one next relay.", valueName: "N"))
     var maxForwardsPerPeer = 32
 
+    @Option(help: ArgumentHelp("Onion layers from any one address passed on at once.", valueName: "N"))
+    var maxForwardsPerAddress = 16
+
+    @Option(help: ArgumentHelp("Bytes of deposits being received at once, over all connections (staged on disk until checked).", valueName: "SIZE"))
+    var uploadBytes = "4GiB"
+
     @Option(help: ArgumentHelp("Close connections that have not finished the handshake in this time.", valueName: "DURATION"))
     var handshakeTimeout = "10s"
 
@@ -135,7 +141,9 @@ struct Relay: AsyncParsableCommand {
             settings.handshakeTimeout = try Sizes.duration(handshakeTimeout, option: "--handshake-timeout")
             settings.recordTimeout = try Sizes.duration(recordTimeout, option: "--record-timeout")
             settings.storeMaxBytes = try Sizes.parse(storeBytes, option: "--store-bytes")
-            guard maxConnections > 0, maxConnectionsPerAddress > 0, maxForwards > 0, maxForwardsPerPeer > 0, rate > 0, mailboxMessages > 0,
+            settings.uploadMaxBytes = try Sizes.parse(uploadBytes, option: "--upload-bytes")
+            guard maxConnections > 0, maxConnectionsPerAddress > 0, maxForwards > 0, maxForwardsPerPeer > 0, maxForwardsPerAddress > 0,
+                  rate > 0, mailboxMessages > 0,
                   (0...Stamp.maxBits).contains(stampBits)
             else {
                 throw CommandError(.invalidInput, "limits must be positive (and --stamp-bits 0...\(Stamp.maxBits))")
@@ -143,6 +151,7 @@ struct Relay: AsyncParsableCommand {
             settings.maxConnectionsPerAddress = maxConnectionsPerAddress
             settings.maxForwards = maxForwards
             settings.maxForwardsPerPeer = maxForwardsPerPeer
+            settings.maxForwardsPerAddress = maxForwardsPerAddress
             settings.recordsPerSecond = rate
             settings.stampBits = stampBits
             let name = try store.resolveName(wallet)

@@ -187,11 +187,14 @@ import Testing
         FileManager.default.createFile(atPath: readable.path, contents: nil, attributes: [.posixPermissions: 0o644])
         FileManager.default.createFile(atPath: target.path, contents: nil, attributes: [.posixPermissions: 0o600])
         try FileManager.default.createSymbolicLink(at: link, withDestinationURL: target)
-        for (log, written) in [(readable, false), (link, false), (fresh, true)] {
+        // A FIFO would block the open forever: it is refused like any file that is not regular.
+        let fifo = conet.home.appendingPathComponent("fifo.log")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        for (log, written) in [(readable, false), (link, false), (fifo, false), (fresh, true)] {
             let relay = try RelayProcess(conet, environment: ["CONET_KEYLOG": log.path])
             try Self.expectServing(relay)
             relay.stop()
-            let size = FileManager.default.contents(atPath: log.path)?.count ?? 0
+            let size = log == fifo ? 0 : FileManager.default.contents(atPath: log.path)?.count ?? 0
             let targetSize = try #require(try FileManager.default.attributesOfItem(atPath: target.path)[.size] as? Int)
             #expect((size > 0) == written && targetSize == 0, "\(log.lastPathComponent): \(size) bytes")
             #expect(written || relay.log.contains("will not be written"), "\(relay.log)")
@@ -221,6 +224,77 @@ import Testing
         #expect(closed == 0, "the relay closed \(closed) of the hostile connections early")
         for _ in 0..<5 { try Self.expectServing(relay) }
         #expect(relay.residentKiB < 256 << 10, "the relay holds \(relay.residentKiB) KiB")
+    }
+
+    @Test func junkAheadOfAMessageCannotHideItFromRecv() throws {
+        let conet = try ConetProcess()
+        defer { conet.cleanUp() }
+        let relay = try RelayProcess(conet)
+        try conet.makeWallets(["alice", "dave"])
+        let dave = try conet.walletField("dave")
+        #expect(try conet.run(["wallet", "card", "dave", "--publish", relay.endpoint], password: "pw").status == 0)
+        // More junk than one listing page holds, sealed to a throwaway key, ahead of the real message.
+        let junkKey = PrivateKey.generate()
+        let junk = try Self.seal([0], to: junkKey.publicKey)
+        let client = try RelayClient(endpoint: relay.parsedEndpoint, timeout: 30)
+        let daveAddress = try Address(dave)
+        for _ in 0..<(RelayMessage.maxListing + 10) {
+            var bytes = junk
+            bytes.replaceSubrange(8..<24, with: SecureRandom.bytes(16))  // a fresh message id each
+            _ = try? client.deposit(into: daveAddress, from: MemorySource(bytes))
+        }
+        let sent = try conet.run(["send", "--relay", relay.endpoint, "--from", "alice", "--to", dave, "-"], password: "pw", stdin: Data("real".utf8))
+        try #require(sent.status == 0, "\(sent.stderr)")
+        let inbox = conet.home.appendingPathComponent("inbox")
+        let received = try conet.run(["recv", "--relay", relay.endpoint, "--wallet", "dave", "-o", inbox.path, "--json"], password: "pw")
+        #expect(received.status != 0, "the junk is reported")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: inbox.path)) ?? []
+        #expect(names.count == 1, "\(names.count) files; \(received.stderr.suffix(300))")
+        #expect(try names.first.map { try String(contentsOf: inbox.appendingPathComponent($0), encoding: .utf8) } == "real")
+    }
+
+    @Test func uploadsInProgressAreBoundedRelayWide() throws {
+        let conet = try ConetProcess()
+        defer { conet.cleanUp() }
+        let relay = try RelayProcess(conet, arguments: ["--upload-bytes", "1MiB"])
+        let options = { var options = EnvelopeOptions(); options.compression = .none; return options }()
+        let owner = PrivateKey.generate()
+        // Three 600 KB deposits streamed at once, each held open halfway until all have started.
+        let started = DispatchGroup(), release = DispatchSemaphore(value: 0)
+        let answers = IDList(), refusals = IDList()
+        for _ in 0..<3 { started.enter() }
+        Thread {
+            _ = started.wait(timeout: .now() + 30)
+            for _ in 0..<3 { release.signal() }
+        }.start()
+        // Threads of their own: all three must be running at once (the pool may run only two).
+        let finished = DispatchGroup()
+        for _ in 0..<3 {
+            finished.enter()
+            Thread {
+                defer { finished.leave() }
+                guard let envelope = try? Self.seal(SecureRandom.bytes(600_000), to: owner.publicKey, options: options),
+                      let client = try? RelayClient(endpoint: relay.parsedEndpoint, timeout: 30)
+                else { started.leave(); return }
+                do {
+                    let id = try client.deposit(into: owner.address) { write in
+                        try write(Array(envelope[..<400_000]))
+                        started.leave()
+                        release.wait()
+                        try write(Array(envelope[400_000...]))
+                    }
+                    answers.append(id)
+                } catch RelayError.refused(let code, _) {
+                    refusals.append([code])
+                } catch {
+                    Issue.record("\(error)")
+                }
+            }.start()
+        }
+        #expect(finished.wait(timeout: .now() + 60) == .success)
+        #expect(answers.count + refusals.count == 3)
+        #expect(refusals.all.contains([RelayMessage.ErrorCode.busy.rawValue]), "three 600 KB uploads fit a 1 MiB budget")
+        try Self.expectServing(relay)
     }
 
     @Test func aSessionLogsInAsOneWalletOnly() throws {

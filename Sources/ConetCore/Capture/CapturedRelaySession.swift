@@ -68,6 +68,7 @@ public struct CapturedRelaySession: Encodable, Sendable {
         case .depositBegin(let mailbox): return ("deposit-begin", "mailbox \(mailbox.checksummed)")
         case .depositWhole(let mailbox, let envelope): return ("deposit-whole", "mailbox \(mailbox.checksummed), \(envelope.count) bytes")
         case .list: return ("list", nil)
+        case .listAfter(let bytes): return ("list-after", id(bytes))
         case .fetch(let bytes): return ("fetch", id(bytes))
         case .acknowledge(let bytes): return ("acknowledge", id(bytes))
         case .subscribe: return ("subscribe", nil)

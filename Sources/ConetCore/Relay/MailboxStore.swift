@@ -79,7 +79,9 @@ public protocol MailboxStore: Sendable {
     /// Remembers the ids of layers passed on (bodies `.forwarded`), all in one transaction, as
     /// `commit` does for one; an id already remembered is kept, not an error.
     func commit(forwarded layers: [Deposit]) async throws
-    func list(mailbox: Address, limit: Int) async throws -> [MailboxEntry]
+    /// Waiting messages in the order they were stored, at most `limit`; with `after`, only those
+    /// stored after that message (none if it is not waiting here).
+    func list(mailbox: Address, limit: Int, after: [UInt8]?) async throws -> [MailboxEntry]
     /// Whether `commit` already took this id for this mailbox (and it has not expired).
     func hasSeen(id: [UInt8], mailbox: Address) async throws -> Bool
     func body(id: [UInt8], mailbox: Address) async throws -> StoredBody?
@@ -97,4 +99,11 @@ public protocol MailboxStore: Sendable {
     /// while this one runs must always answer `.distantFuture`: memory never stands in for a
     /// store read then.
     func startReplayMemory() -> Date
+}
+
+extension MailboxStore {
+    /// The first page of a mailbox's listing.
+    public func list(mailbox: Address, limit: Int) async throws -> [MailboxEntry] {
+        try await list(mailbox: mailbox, limit: limit, after: nil)
+    }
 }

@@ -56,7 +56,7 @@ extension RelaySession {
             // message id it stored (the deposit case needs no record of its own for that reason).
             forwardedLayers.note(layer)
             do {
-                let receipt = try await peers.forward({ try inner.source() }, to: instruction.address, on: eventLoop)
+                let receipt = try await peers.forward({ try inner.source() }, to: instruction.address, from: source, on: eventLoop)
                 logger.info("onion forwarded", metadata: ["layer": "\(layerID)", "next": "\(instruction.address)", "bytes": "\(inner.size)"])
                 return .receipt(receipt)
             } catch {

@@ -39,14 +39,19 @@ final class PeerLinks: Sendable {
     /// Layers being passed on now, in all and per next relay. Each holds a session upstream and
     /// one downstream until the answer comes back, so a layer nested many times over and
     /// bouncing between relays would otherwise hold ever more connections on both.
-    private let inFlight = NIOLockedValueBox<(total: Int, perPeer: [Address: Int])>((0, [:]))
+    private let inFlight = NIOLockedValueBox<(total: Int, perPeer: [Address: Int], perSource: [String: Int])>((0, [:], [:]))
     private let maxForwards: Int
     private let maxForwardsPerPeer: Int
+    private let maxForwardsPerSource: Int
 
-    init(store: any MailboxStore, maxForwards: Int = 256, maxForwardsPerPeer: Int = 32, threads: Int = max(2, System.coreCount)) {
+    init(
+        store: any MailboxStore, maxForwards: Int = 256, maxForwardsPerPeer: Int = 32, maxForwardsPerSource: Int = 16,
+        threads: Int = max(2, System.coreCount)
+    ) {
         self.store = store
         self.maxForwards = maxForwards
         self.maxForwardsPerPeer = maxForwardsPerPeer
+        self.maxForwardsPerSource = maxForwardsPerSource
         pool = NIOThreadPool(numberOfThreads: threads)
         pool.start()
     }
@@ -67,11 +72,12 @@ final class PeerLinks: Sendable {
 
     /// Passes `layer` to the relay whose wallet is `address`, over a session on `eventLoop`;
     /// returns its answer's receipt.
+    /// - Parameter source: the address key of the connection the layer came from.
     func forward(
-        _ layer: @escaping @Sendable () throws -> ByteSource, to address: Address, on eventLoop: any EventLoop
+        _ layer: @escaping @Sendable () throws -> ByteSource, to address: Address, from source: String, on eventLoop: any EventLoop
     ) async throws(Failure) -> [UInt8] {
-        try claimSlot(for: address)
-        defer { releaseSlot(for: address) }
+        try claimSlot(for: address, from: source)
+        defer { releaseSlot(for: address, from: source) }
         let endpoint = try await self.endpoint(of: address)
         do {
             let reused = take(address, on: eventLoop)
@@ -93,21 +99,26 @@ final class PeerLinks: Sendable {
         }
     }
 
-    private func claimSlot(for address: Address) throws(Failure) {
+    private func claimSlot(for address: Address, from source: String) throws(Failure) {
         let claimed = inFlight.withLockedValue { state in
-            guard state.total < maxForwards, state.perPeer[address, default: 0] < maxForwardsPerPeer else { return false }
+            guard state.total < maxForwards, state.perPeer[address, default: 0] < maxForwardsPerPeer,
+                  state.perSource[source, default: 0] < maxForwardsPerSource
+            else { return false }
             state.total += 1
             state.perPeer[address, default: 0] += 1
+            state.perSource[source, default: 0] += 1
             return true
         }
         guard claimed else { throw .busy }
     }
 
-    private func releaseSlot(for address: Address) {
+    private func releaseSlot(for address: Address, from source: String) {
         inFlight.withLockedValue { state in
             state.total -= 1
             let left = state.perPeer[address, default: 1] - 1
             state.perPeer[address] = left > 0 ? left : nil
+            let fromSource = state.perSource[source, default: 1] - 1
+            state.perSource[source] = fromSource > 0 ? fromSource : nil
         }
     }
 

@@ -103,9 +103,19 @@ public final class RelayClient: @unchecked Sendable {
         return try expectAnswer()
     }
 
-    public func list() throws -> [MailboxEntry] {
-        try send(.list)
-        guard case .listing(let entries) = try expectAnswer() else { throw unexpected("list") }
+    /// Every waiting message, page after page (a mailbox may hold more than one listing message).
+    /// - Parameter maxEntries: stop after this many (a relay could otherwise page forever).
+    public func list(maxEntries: Int = 100_000) throws -> [MailboxEntry] {
+        var entries: [MailboxEntry] = []
+        var seen = Set<[UInt8]>()
+        while entries.count < maxEntries {
+            try send(entries.last.map { .listAfter(id: $0.id) } ?? .list)
+            guard case .listing(let page) = try expectAnswer() else { throw unexpected("list") }
+            // A relay repeating an entry is not trusted to page on.
+            let fresh = page.filter { seen.insert($0.id).inserted }
+            entries += fresh
+            guard page.count == RelayMessage.maxListing, fresh.count == page.count else { break }
+        }
         return entries
     }
 

@@ -9,6 +9,8 @@ public struct RelayConfiguration: Sendable {
     public var quota = MailboxQuota(maxBytes: 1 << 30, maxCount: 10_000)
     /// Bytes of waiting messages the whole store may hold, over every mailbox.
     public var storeMaxBytes = 16 << 30
+    /// Bytes of deposits being received at once, over every connection (staged in `tmp/`).
+    public var uploadMaxBytes = 4 << 30
     /// Longest a message is kept, whatever its own TTL says.
     public var maxTTL: TimeInterval = 30 * 24 * 3600
     public var maxConnections = 4096
@@ -27,6 +29,9 @@ public struct RelayConfiguration: Sendable {
     /// them a layer is refused as busy (a layer bouncing between relays cannot pile up sessions).
     public var maxForwards = 256
     public var maxForwardsPerPeer = 32
+    /// Onion layers from any one remote address being passed on at once (anyone may publish a
+    /// relay card, so a limit per next relay alone does not stop one sender from taking them all).
+    public var maxForwardsPerAddress = 16
     /// Hashcash bits a deposit from a session without a mailbox login must carry (0: none).
     public var stampBits = 0
     /// Envelopes up to this size are kept in the index row; larger ones in files.
@@ -44,6 +49,7 @@ public struct RelayConfiguration: Sendable {
             "maxConnectionsPerAddress": maxConnectionsPerAddress, "recordsPerSecond": recordsPerSecond,
             "idleTimeoutSeconds": Self.seconds(idleTimeout), "handshakeTimeoutSeconds": Self.seconds(handshakeTimeout),
             "recordTimeoutSeconds": Self.seconds(recordTimeout), "maxForwards": maxForwards, "maxForwardsPerPeer": maxForwardsPerPeer,
+            "maxForwardsPerAddress": maxForwardsPerAddress, "uploadMaxBytes": uploadMaxBytes,
             "stampBits": stampBits,
         ]
     }

@@ -11,6 +11,9 @@ public enum RelayMessage: Equatable, Sendable {
     /// A whole envelope of at most 64 KiB in one record (most messages): no data/end records.
     case depositWhole(mailbox: Address, envelope: [UInt8])
     case list
+    /// The next page of the listing: entries stored after the entry `id` (the last of the page
+    /// before), so no number of messages ahead of it can hide a newer one.
+    case listAfter(id: [UInt8])
     case fetch(id: [UInt8])
     case acknowledge(id: [UInt8])
     case subscribe
@@ -66,6 +69,7 @@ public enum RelayMessage: Equatable, Sendable {
         case .depositBegin(let mailbox): [0x03] + mailbox.bytes
         case .depositWhole(let mailbox, let envelope): [0x04] + mailbox.bytes + envelope
         case .list: [0x05]
+        case .listAfter(let id): [0x0C] + id
         case .fetch(let id): [0x06] + id
         case .acknowledge(let id): [0x07] + id
         case .subscribe: [0x08]
@@ -112,6 +116,7 @@ public enum RelayMessage: Equatable, Sendable {
         case 0x09: self = .publishCard(json: body)
         case 0x0A: try need(20); self = .lookupCard(address: try address(body))
         case 0x0B: try need(0); self = .ping
+        case 0x0C: try need(16); self = .listAfter(id: body)
         case 0x10:
             guard body.count <= Self.maxDataPiece else { throw .protocolViolation("data record over 64 KiB") }
             self = .data(body)

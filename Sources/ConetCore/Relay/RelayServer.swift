@@ -19,6 +19,7 @@ public final class RelayServer: Sendable {
     private let peers: PeerLinks
     private let replays: ReplayGuard
     private let forwardedLayers: ForwardedLayerLog
+    private let uploads: UploadBudget
     /// The address and port actually bound (port 0 asks the system for one).
     public let host: String
     public let port: Int
@@ -39,7 +40,10 @@ public final class RelayServer: Sendable {
         self.logger = logger
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, System.coreCount))
         connections = ConnectionTable(limit: configuration.maxConnections, perAddress: configuration.maxConnectionsPerAddress)
-        peers = PeerLinks(store: store, maxForwards: configuration.maxForwards, maxForwardsPerPeer: configuration.maxForwardsPerPeer)
+        peers = PeerLinks(
+            store: store, maxForwards: configuration.maxForwards, maxForwardsPerPeer: configuration.maxForwardsPerPeer,
+            maxForwardsPerSource: configuration.maxForwardsPerAddress)
+        uploads = UploadBudget(limit: min(configuration.uploadMaxBytes, configuration.storeMaxBytes))
         forwardedLayers = ForwardedLayerLog(store: store, logger: logger)
         let maxRecord = RelayMessage.maxPlaintext + XChaCha20Poly1305.tagByteCount
         let idle = TimeAmount.milliseconds(RelayConfiguration.milliseconds(configuration.idleTimeout))
@@ -145,7 +149,7 @@ public final class RelayServer: Sendable {
         let session = RelaySession(
             identity: identity, configuration: configuration, store: store, stagingFolder: stagingFolder, hub: hub,
             status: status, logger: sessionLogger, peers: peers, replays: replays, forwardedLayers: forwardedLayers,
-            eventLoop: channel.eventLoop)
+            eventLoop: channel.eventLoop, source: ConnectionTable.addressKey(channel.remoteAddress), uploads: uploads)
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var iterator = inbound.makeAsyncIterator()

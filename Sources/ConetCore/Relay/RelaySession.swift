@@ -18,6 +18,10 @@ struct RelaySession {
     let forwardedLayers: ForwardedLayerLog
     /// The connection's event loop: sessions with other relays for this one's layers run there.
     let eventLoop: any EventLoop
+    /// The remote address as the connection table counts it (an IPv6 /64), for per-address limits.
+    var source = "unknown"
+    /// The relay-wide budget for bytes of deposits being received.
+    var uploads = UploadBudget(limit: .max)
 
     typealias Inbound = NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
 
@@ -129,9 +133,11 @@ struct RelaySession {
                 // A refused whole deposit leaves the session in step, so it may go on.
                 logIfRefused(answer, mailbox: mailbox)
                 try await writer.send(answer)
-            case .list:
+            case .list, .listAfter:
                 guard let owner else { try await writer.send(.error(code: .notLoggedIn, message: "log in to list a mailbox")); continue }
-                try await writer.send(.listing(try await store.list(mailbox: owner, limit: RelayMessage.maxListing)))
+                var after: [UInt8]?
+                if case .listAfter(let id) = message { after = id }
+                try await writer.send(.listing(try await store.list(mailbox: owner, limit: RelayMessage.maxListing, after: after)))
             case .fetch(let id):
                 guard let owner else { try await writer.send(.error(code: .notLoggedIn, message: "log in to fetch")); continue }
                 guard let body = try await store.body(id: id, mailbox: owner) else {
@@ -188,16 +194,25 @@ struct RelaySession {
         into mailbox: Address, loggedIn: Bool, next: () async throws -> RelayMessage?
     ) async throws -> RelayMessage {
         var upload = try DepositUpload(staging: stagingFolder, inlineLimit: configuration.inlineLimit)
-        var tooLarge = false
+        var tooLarge = false, overBudget = false
+        // Staged bytes count against the relay-wide upload budget until the deposit is answered.
+        var reserved = 0
+        defer { uploads.release(reserved) }
         while true {
             guard let message = try await next() else { throw RelayError.connection("the client left during a deposit") }
             switch message {
             case .data(let piece):
                 if upload.size + piece.count > configuration.maxMessageBytes { tooLarge = true }
-                if !tooLarge { try upload.append(piece) }
+                if !tooLarge && !overBudget {
+                    if uploads.reserve(piece.count) { reserved += piece.count } else { overBudget = true }
+                }
+                if !tooLarge && !overBudget { try upload.append(piece) }
             case .end:
                 if tooLarge {
                     return .error(code: .tooLarge, message: "the message is over this relay's \(configuration.maxMessageBytes)-byte limit")
+                }
+                if overBudget {
+                    return .error(code: .busy, message: "this relay is receiving too much at once; try again later")
                 }
                 return try await finish(upload, mailbox: mailbox, loggedIn: loggedIn)
             default:

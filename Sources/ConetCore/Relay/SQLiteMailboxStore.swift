@@ -145,12 +145,22 @@ public final class SQLiteMailboxStore: MailboxStore, @unchecked Sendable {
         }
     }
 
-    public func list(mailbox: Address, limit: Int) async throws -> [MailboxEntry] {
+    public func list(mailbox: Address, limit: Int, after: [UInt8]?) async throws -> [MailboxEntry] {
         try await pool.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT id, size, received FROM message WHERE mailbox = ? AND held ORDER BY received, rowid LIMIT ?",
-                arguments: [Data(mailbox.bytes), limit]
-            ).map { row in
+            let rows: [Row]
+            if let after {
+                rows = try Row.fetchAll(db, sql: """
+                    SELECT id, size, received FROM message
+                    WHERE mailbox = ?1 AND held
+                      AND (received, rowid) > (SELECT received, rowid FROM message WHERE mailbox = ?1 AND id = ?2 AND held)
+                    ORDER BY received, rowid LIMIT ?3
+                    """, arguments: [Data(mailbox.bytes), Data(after), limit])
+            } else {
+                rows = try Row.fetchAll(
+                    db, sql: "SELECT id, size, received FROM message WHERE mailbox = ? AND held ORDER BY received, rowid LIMIT ?",
+                    arguments: [Data(mailbox.bytes), limit])
+            }
+            return rows.map { row in
                 MailboxEntry(id: [UInt8](row["id"] as Data), size: UInt64(row["size"] as Int64), received: UInt64(row["received"] as Int64))
             }
         }

@@ -50,7 +50,8 @@ public enum SessionKeyLog {
     /// could point anywhere), a file someone else owns or others may read, or something other than
     /// a regular file is refused rather than written.
     static func openForAppending(_ path: String) throws(FileError) -> Int32 {
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        // Non-blocking, so a FIFO cannot hold the open; the check below then refuses it.
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             if errno == ELOOP { throw .io("\(environmentVariable) \(path) is a symbolic link; name the file itself") }
             throw .io("cannot open \(environmentVariable) \(path): \(String(cString: strerror(errno)))")
@@ -60,6 +61,7 @@ public enum SessionKeyLog {
             close(fd)
             throw .io("\(environmentVariable) \(path) is not a regular file")
         }
+        _ = fcntl(fd, F_SETFL, O_WRONLY | O_APPEND)
         guard status.st_uid == geteuid(), status.st_mode & 0o077 == 0 else {
             close(fd)
             throw .io("\(environmentVariable) \(path) may be read by others (mode \(String(status.st_mode & 0o777, radix: 8))); chmod 600 it or name a new file")
