@@ -171,6 +171,11 @@ final class BenchRelay: @unchecked Sendable {
         configuration.quota = MailboxQuota(maxBytes: 1 << 40, maxCount: 1 << 30)
         configuration.maxMessageBytes = 1 << 30
         configuration.recordsPerSecond = 1_000_000
+        // Every bench client comes from 127.0.0.1: per-address bounds would measure themselves.
+        configuration.maxConnectionsPerAddress = 1 << 20
+        configuration.maxForwardsPerAddress = 1 << 20
+        configuration.maxForwardsPerPeer = 1 << 20
+        configuration.maxForwards = 1 << 20
         let identity = PrivateKey.generate()
         let logger = Logger(label: "conet.bench.relay") { _ in SwiftLogNoOpLogHandler() }
         let settings = configuration

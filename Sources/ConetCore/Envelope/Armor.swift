@@ -129,6 +129,11 @@ public final class ArmorReader: ByteSource {
                     state = .afterShortLine
                     return bytes + last
                 }
+                // Padding belongs at the end of the last line only: Foundation's decoder lets an
+                // '=' inside a batch pass, which would give one message two text forms.
+                guard !current.contains(UInt8(ascii: "=")) else {
+                    throw EnvelopeError.badArmor("line \(line) has padding ('=') before its end; only the last line may be padded")
+                }
                 batch += current
             case .ended:
                 return try decode(batch)
