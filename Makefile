@@ -62,21 +62,26 @@ clean:
 # Fuzzing (libFuzzer with AddressSanitizer, as swift-protobuf's FuzzTesting/ does). `make fuzz`
 # builds Fuzz/ (a package of its own: a plain `swift build` never needs the fuzzer runtime) into
 # .build-fuzz, then runs every target for FUZZ_SECONDS, seeded from the committed corpus
-# Fuzz/Corpus/TARGET; inputs it finds go to a scratch corpus in .build-fuzz/corpus/TARGET. A crash,
-# a broken invariant or a hang (over FUZZ_TIMEOUT seconds for one input) is copied to
-# Fuzz/Crashes/TARGET/, which `make test` replays, and fails the run. By hand:
+# Fuzz/Corpus/TARGET (with Fuzz/Dictionaries/TARGET.dict and Fuzz/Options/TARGET.flags, if any);
+# inputs it finds go to a scratch corpus in .build-fuzz/corpus/TARGET. A crash, a broken invariant
+# or a hang (one input over FUZZ_TIMEOUT seconds) is copied to Fuzz/Crashes/TARGET/, which
+# `make test` replays, and fails the run. By hand:
 #   make fuzz FUZZ_TARGETS=armor FUZZ_SECONDS=600         one target, ten minutes
 #   .build-fuzz/targets/fuzz-armor Fuzz/Crashes/armor/*   replay inputs (the target is the link's name)
+# Swift's own crash backtracer is turned off for the runs (SWIFT_BACKTRACE=enable=no): AddressSanitizer
+# takes its memory reads for a bug and reports them instead of the crash.
 FUZZ_SECONDS ?= 60
 FUZZ_TIMEOUT ?= 10
 FUZZ_TARGETS ?= $(notdir $(wildcard Fuzz/Corpus/*))
 FUZZ_SCRATCH := .build-fuzz
-FUZZ_BUILD   := -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing -Xswiftc -DCONET_FUZZ
+# Release code with the sanitizers; internal API reachable (-enable-testing, CONET_FUZZ); linked
+# by lld, as gold stops with an internal error on this link.
+FUZZ_BUILD   := -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing -Xswiftc -DCONET_FUZZ -Xswiftc -use-ld=lld
 
 .PHONY: fuzz fuzz-build
 
 fuzz-build: deps
-	$(SWIFT) build --package-path Fuzz --scratch-path $(CURDIR)/$(FUZZ_SCRATCH) $(FUZZ_BUILD)
+	$(SWIFT) build --package-path Fuzz --scratch-path $(abspath $(FUZZ_SCRATCH)) $(FUZZ_BUILD)
 	@mkdir -p $(FUZZ_SCRATCH)/targets
 	@for t in $(FUZZ_TARGETS); do ln -sf ../release/conet-fuzz $(FUZZ_SCRATCH)/targets/fuzz-$$t; done
 
@@ -86,11 +91,13 @@ fuzz: fuzz-build
 	  mkdir -p $(FUZZ_SCRATCH)/corpus/$$t $(FUZZ_SCRATCH)/artifacts/$$t $(FUZZ_SCRATCH)/logs; \
 	  rm -f $(FUZZ_SCRATCH)/artifacts/$$t/*; \
 	  echo "== fuzz $$t for $(FUZZ_SECONDS) s"; \
-	  $(FUZZ_SCRATCH)/targets/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -timeout=$(FUZZ_TIMEOUT) -print_final_stats=1 \
+	  dict=""; [ -f Fuzz/Dictionaries/$$t.dict ] && dict="-dict=Fuzz/Dictionaries/$$t.dict"; \
+	  flags=$$(grep -v '^#' Fuzz/Options/$$t.flags 2>/dev/null); \
+	  SWIFT_BACKTRACE=enable=no $(FUZZ_SCRATCH)/targets/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -timeout=$(FUZZ_TIMEOUT) -print_final_stats=1 $$dict $$flags \
 	    -artifact_prefix=$(FUZZ_SCRATCH)/artifacts/$$t/ $(FUZZ_SCRATCH)/corpus/$$t Fuzz/Corpus/$$t \
 	    > $(FUZZ_SCRATCH)/logs/$$t.log 2>&1; \
 	  status=$$?; \
-	  grep -E '^#[0-9]+ +(DONE|pulse|NEW|REDUCE)' $(FUZZ_SCRATCH)/logs/$$t.log | tail -1; \
+	  grep -E '^#[0-9]+[[:space:]]+(DONE|pulse|NEW|REDUCE)' $(FUZZ_SCRATCH)/logs/$$t.log | tail -1; \
 	  grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' $(FUZZ_SCRATCH)/logs/$$t.log; \
 	  if [ $$status -ne 0 ] || ls $(FUZZ_SCRATCH)/artifacts/$$t/* >/dev/null 2>&1; then \
 	    mkdir -p Fuzz/Crashes/$$t; cp $(FUZZ_SCRATCH)/artifacts/$$t/* Fuzz/Crashes/$$t/ 2>/dev/null; \

@@ -13,7 +13,8 @@ enum ArmorTarget {
 
     static func run(_ input: [UInt8]) {
         _ = Armor.isArmored(prefix: Array(input.prefix(64)))
-        let reader = ArmorReader(MemorySource(input))
+        // As the command-line tools open a file: whitespace skipped, then armor or binary.
+        guard let (reader, armored) = try? Armor.open(MemorySource(input)), armored else { return }
         var decoded: [UInt8] = []
         do {
             // Small reads, as the header parser makes, mixed with large ones.

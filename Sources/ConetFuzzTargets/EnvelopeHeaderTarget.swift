@@ -38,12 +38,11 @@ enum EnvelopeHeaderTarget {
         return (header, source, armored)
     }
 
-    /// The input as a source of binary message bytes, through the armor reader when it is armored
-    /// (told by its first 64 bytes, as the command-line tools tell it).
+    /// The input as a source of binary message bytes, through the armor reader when it is armored,
+    /// as the command-line tools open a file (`Armor.open`).
     static func source(_ input: [UInt8]) -> (ByteSource, armored: Bool) {
-        let peekable = PeekableSource(MemorySource(input))
-        let armored = Armor.isArmored(prefix: (try? peekable.peek(64)) ?? [])
-        return (armored ? ArmorReader(peekable) : peekable, armored)
+        guard let (source, armored) = try? Armor.open(MemorySource(input)) else { return (MemorySource([]), false) }
+        return (source, armored)
     }
 }
 #endif

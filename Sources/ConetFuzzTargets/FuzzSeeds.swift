@@ -68,9 +68,17 @@ public enum FuzzSeeds {
             return options
         }
 
+        /// Text-like content that compresses by about half: words picked by a fixed LCG, so that
+        /// a few KiB still make several 1 KiB chunks after zstd.
         static func text(_ count: Int) -> [UInt8] {
-            let words = Array("conet relays sealed messages between wallets, layer minus, chunk by chunk. ".utf8)
-            return (0..<count).map { words[$0 % words.count] }
+            let words = ["conet", "relay", "sealed", "wallet", "layer", "minus", "chunk", "mailbox", "onion", "stamp",
+                         "0x5aF3", "7d1e", "b09c", "e8", "41aa", "fc3"].map { Array($0.utf8) + [0x20] }
+            var state: UInt32 = 12345, out: [UInt8] = []
+            while out.count < count {
+                state = state &* 1_103_515_245 &+ 12345
+                out += words[Int(state >> 16) % words.count]
+            }
+            return Array(out.prefix(count))
         }
 
         static func seal(_ content: [UInt8], to recipients: [PublicKey] = [FuzzKeys.recipient.publicKey], options: EnvelopeOptions) throws -> [UInt8] {
@@ -171,7 +179,7 @@ public enum FuzzSeeds {
             "status-request": .statusRequest, "login": .login(address: FuzzKeys.owner.address, signature: login),
             "deposit-begin": .depositBegin(mailbox: FuzzKeys.owner.address),
             "deposit-whole": .depositWhole(mailbox: FuzzKeys.owner.address, envelope: messages.raw),
-            "list": .list, "fetch": .fetch(id: id), "acknowledge": .acknowledge(id: id), "subscribe": .subscribe,
+            "list": .list, "list-after": .listAfter(id: id), "fetch": .fetch(id: id), "acknowledge": .acknowledge(id: id), "subscribe": .subscribe,
             "publish-card": .publishCard(json: card(FuzzKeys.owner, relay: false)), "lookup-card": .lookupCard(address: FuzzKeys.owner.address),
             "ping": .ping, "data": .data(Array(messages.raw.prefix(100))), "end": .end, "status": .status(json: Array("{\"software\":\"conet\"}".utf8)),
             "ok": .ok, "stored": .stored(id: id), "listing": .listing([entry, entry]), "fetch-begin": .fetchBegin(id: id, size: 1000),
@@ -242,7 +250,7 @@ public enum FuzzSeeds {
         let here = try layer(path: [FuzzKeys.relay.publicKey], mailbox: owner, inner: messages.raw)
         let onward = try layer(path: [FuzzKeys.relay.publicKey, FuzzKeys.sender.publicKey], mailbox: owner, inner: messages.padded)
         return [
-            "deposit-login-list-fetch-ack.bin": [0] + whole + [0] + message(.list) + [2, 0] + [3, 0] + message(.list),
+            "deposit-login-list-fetch-ack.bin": [0] + whole + [0] + message(.list) + [6, 0] + [2, 0] + [3, 0] + message(.list),
             "subscribe-then-stream.bin": [0] + [0] + message(.subscribe) + streamed + message(.ping) + [2, 0],
             "cards-and-status.bin": [0] + message(.publishCard(json: card(FuzzKeys.owner, relay: false)))
                 + message(.lookupCard(address: owner)) + message(.lookupCard(address: relay)) + message(.statusRequest),

@@ -14,7 +14,8 @@ import Foundation
 /// tiny limits: 2 KiB messages, 2 per mailbox, 8 KiB in all), then steps, each a byte:
 /// - 0: log in as `FuzzKeys.owner` (the harness signs the session's challenge);
 /// - 1: a message: a 16-bit length and that many bytes, sent if they decode as a message;
-/// - 2, 3: fetch, acknowledge the message id of the n-th envelope deposited so far (next byte n);
+/// - 2, 3, 6: fetch, acknowledge, list after the message id of the n-th envelope deposited so far
+///   (next byte n);
 /// - 4: log in with a signature by the wrong key;
 /// - 5: a record that does not open (the relay must end the session).
 ///
@@ -34,6 +35,7 @@ enum RelaySessionTarget {
         case message(RelayMessage)
         case fetch(Int)
         case acknowledge(Int)
+        case listAfter(Int)
         case wrongLogin
         case garbage([UInt8])
     }
@@ -43,7 +45,7 @@ enum RelaySessionTarget {
         let options = reader.byte()
         var steps: [Step] = []
         while !reader.isAtEnd && steps.count < maxSteps {
-            switch reader.byte() % 6 {
+            switch reader.byte() % 7 {
             case 0: steps.append(.login)
             case 1:
                 let bytes = reader.take(reader.uint16())
@@ -51,7 +53,8 @@ enum RelaySessionTarget {
             case 2: steps.append(.fetch(Int(reader.byte())))
             case 3: steps.append(.acknowledge(Int(reader.byte())))
             case 4: steps.append(.wrongLogin)
-            default: steps.append(.garbage(reader.take(Int(reader.byte()))))
+            case 5: steps.append(.garbage(reader.take(Int(reader.byte()))))
+            default: steps.append(.listAfter(Int(reader.byte())))
             }
         }
         RelaySessionHarness.shared.run(steps, stamps: options & 1 != 0, tinyLimits: options & 2 != 0)

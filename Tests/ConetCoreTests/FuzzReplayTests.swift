@@ -52,7 +52,7 @@ import Testing
     }
 
     /// Rewrites `Fuzz/Corpus` from real objects (`FuzzSeeds`) when `CONET_FUZZ_WRITE_SEEDS=1`:
-    /// `CONET_FUZZ_WRITE_SEEDS=1 swift test --filter FuzzReplayTests.writeSeeds`.
+    /// `CONET_FUZZ_WRITE_SEEDS=1 swift test --filter FuzzReplayTests/writeSeeds`.
     @Test(.enabled(if: ProcessInfo.processInfo.environment["CONET_FUZZ_WRITE_SEEDS"] == "1"))
     func writeSeeds() throws {
         var fixtures: [String: [UInt8]] = [:]
