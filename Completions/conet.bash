@@ -569,7 +569,7 @@ _conet_relay() {
     repeating_flags=()
     non_repeating_flags=(--verbose --json -h --help)
     repeating_options=(--peer)
-    non_repeating_options=(--listen --data --wallet --max-message-size --mailbox-bytes --mailbox-messages --max-ttl --store-bytes --max-connections --max-connections-per-address --rate --idle-timeout --record-timeout --max-forwards --max-forwards-per-peer --handshake-timeout --stamp-bits --drain-timeout --password-file)
+    non_repeating_options=(--listen --data --wallet --max-message-size --mailbox-bytes --mailbox-messages --max-ttl --store-bytes --max-connections --max-connections-per-address --rate --idle-timeout --record-timeout --max-forwards --max-forwards-per-peer --max-forwards-per-address --upload-bytes --handshake-timeout --stamp-bits --drain-timeout --password-file)
     __conet_offer_flags_options 0
 
     # Offer option value completions
@@ -617,6 +617,12 @@ _conet_relay() {
         return
         ;;
     '--max-forwards-per-peer')
+        return
+        ;;
+    '--max-forwards-per-address')
+        return
+        ;;
+    '--upload-bytes')
         return
         ;;
     '--handshake-timeout')
