@@ -132,12 +132,7 @@ import Testing
         try reader.login(owner)
         #expect(try reader.list().map(\.id) == [id])
         let body = try reader.fetch(id)
-        var fetched: [UInt8] = []
-        while true {
-            let piece = try body.read(upTo: 1 << 16)
-            if piece.isEmpty { break }
-            fetched += piece
-        }
+        let fetched = try body.readAll()
         #expect(fetched == envelope, "the stored message was damaged by a duplicate deposit")
     }
 

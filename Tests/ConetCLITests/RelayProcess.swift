@@ -136,3 +136,15 @@ enum RawSocket {
         return false
     }
 }
+
+extension ByteSource {
+    /// Everything left in the source (a fetched message, in tests).
+    func readAll() throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        while true {
+            let piece = try read(upTo: 1 << 16)
+            if piece.isEmpty { return bytes }
+            bytes += piece
+        }
+    }
+}

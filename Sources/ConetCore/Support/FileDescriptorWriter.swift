@@ -91,25 +91,15 @@ public final class StagedFile: @unchecked Sendable {
     /// Flushes to disk and gives the file its final name.
     /// - Parameter overwrite: when false, fails with `FileError.exists` if the destination exists.
     public func commit(overwrite: Bool) throws(FileError) {
+        guard overwrite else { return try commit(to: destination) }
         try sync()
-        if overwrite {
-            let named = try nameInFolder()
-            guard rename(named, destination.path) == 0 else {
-                let why = AtomicFile.errnoText()
-                unlink(named)
-                throw .io("cannot rename into \(destination.path): \(why)")
-            }
-        } else {
-            // link() fails atomically when the name exists, unlike a check followed by rename().
-            guard link(at: destination.path) == 0 else {
-                if errno == EEXIST { throw .exists(destination.path) }
-                throw .io("cannot create \(destination.path): \(AtomicFile.errnoText())")
-            }
-            if isNamed { unlink(temporaryPath) }
+        let named = try nameInFolder()
+        guard rename(named, destination.path) == 0 else {
+            let why = AtomicFile.errnoText()
+            unlink(named)
+            throw .io("cannot rename into \(destination.path): \(why)")
         }
-        committed = true
-        closeDescriptor()
-        AtomicFile.syncFolder(destination.deletingLastPathComponent())
+        finishCommit(in: destination)
     }
 
     /// Commits under the first free name of `destination`, `NAME-2`, `NAME-3`, ...: for files
@@ -129,6 +119,8 @@ public final class StagedFile: @unchecked Sendable {
         throw .exists(destination.path)
     }
 
+    /// Links the file as `candidate`; link() fails atomically when the name exists, unlike a
+    /// check followed by rename().
     private func commit(to candidate: URL) throws(FileError) {
         try sync()
         guard link(at: candidate.path) == 0 else {
@@ -136,9 +128,14 @@ public final class StagedFile: @unchecked Sendable {
             throw .io("cannot create \(candidate.path): \(AtomicFile.errnoText())")
         }
         if isNamed { unlink(temporaryPath) }
+        finishCommit(in: candidate)
+    }
+
+    /// The file has its name: close it and make the name durable.
+    private func finishCommit(in named: URL) {
         committed = true
         closeDescriptor()
-        AtomicFile.syncFolder(folder)
+        AtomicFile.syncFolder(named.deletingLastPathComponent())
     }
 
     /// Flushes to disk and hands the file over under a temporary name in the staging folder, to a
