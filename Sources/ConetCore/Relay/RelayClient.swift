@@ -120,9 +120,15 @@ public final class RelayClient: @unchecked Sendable {
     }
 
     /// Starts fetching a message; read it from the returned source to its end before the next request.
-    public func fetch(_ id: [UInt8]) throws -> ByteSource {
+    /// - Parameter maxBytes: a message the relay announces as larger is refused (the session
+    ///   ends): a relay could otherwise keep a reader draining a failed message for ever.
+    public func fetch(_ id: [UInt8], maxBytes: UInt64 = .max) throws -> ByteSource {
         try send(.fetch(id: id))
-        guard case .fetchBegin(_, let size) = try expectAnswer() else { throw unexpected("fetch") }
+        guard case .fetchBegin(let sent, let size) = try expectAnswer() else { throw unexpected("fetch") }
+        guard sent == id else { throw RelayError.protocolViolation("asked for message \(Hex.encode(id)), the relay began \(Hex.encode(sent))") }
+        guard size <= maxBytes else {
+            throw RelayError.protocolViolation("the relay announces message \(Hex.encode(id)) as \(size) bytes, over the \(maxBytes)-byte limit")
+        }
         return FetchSource(client: self, size: size)
     }
 
