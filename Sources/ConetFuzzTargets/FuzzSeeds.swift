@@ -202,16 +202,18 @@ public enum FuzzSeeds {
 
     static func deposits(_ messages: Messages) -> [String: [UInt8]] {
         let header = Array(messages.zstd.prefix(256))
-        func seed(_ length: Int, reads: [Int]) -> [UInt8] {
-            [UInt8(length >> 16), UInt8(length >> 8 & 0xff), UInt8(length & 0xff), UInt8(reads.count)]
+        /// `pieces` records of 64 KiB and `offset` bytes (-32768...32767), read in the sizes given.
+        func seed(_ pieces: UInt8, _ offset: Int16, reads: [Int]) -> [UInt8] {
+            let offset = UInt16(bitPattern: offset)
+            return [pieces, UInt8(offset >> 8), UInt8(offset & 0xff), UInt8(reads.count)]
                 + reads.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xff)] } + header
         }
-        let piece = RelayMessage.maxDataPiece
         return [
-            "small.bin": seed(messages.raw.count, reads: []),
-            "one-record-exactly.bin": seed(piece, reads: [4096, 0]),
-            "one-byte-over.bin": seed(piece + 1, reads: [1000]),
-            "spilled.bin": seed(2 * piece + 17, reads: [0, 1, 65535]),
+            "small.bin": seed(0, Int16(messages.raw.count), reads: []),
+            "one-record-exactly.bin": seed(1, 0, reads: [4096, 0]),
+            "one-byte-over.bin": seed(1, 1, reads: [1000]),
+            "spilled.bin": seed(2, 17, reads: [0, 1, 65535]),
+            "four-records-less-one.bin": seed(4, -1, reads: [0]),
         ]
     }
 

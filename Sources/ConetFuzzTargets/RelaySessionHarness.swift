@@ -56,18 +56,20 @@ final class RelaySessionHarness: @unchecked Sendable {
             configuration.quota = MailboxQuota(maxBytes: 4 << 10, maxCount: 2)
             configuration.storeMaxBytes = 8 << 10
         }
+        // Both sides run on the event loop's thread, as a relay's session does, so the caller's
+        // wait never holds up a thread of the cooperative pool that the session might need.
+        let loop = group.next()
         let finished = DispatchSemaphore(value: 0)
-        Task { [self] in
-            await session(steps, configuration: configuration)
+        Task(executorPreference: EventLoopTaskExecutor(loop)) { [self] in
+            await session(steps, configuration: configuration, loop: loop)
             finished.signal()
         }
         finished.wait()
     }
 
-    private func session(_ steps: [RelaySessionTarget.Step], configuration: RelayConfiguration) async {
+    private func session(_ steps: [RelaySessionTarget.Step], configuration: RelayConfiguration, loop: any EventLoop) async {
         store.reset()
         try? await store.putCard(address: FuzzKeys.relay.address, json: relayCard)
-        let loop = group.next()
         let (inbound, source) = NIOAsyncChannelInboundStream<ByteBuffer>.makeTestingStream()
         let (outbound, sink) = NIOAsyncChannelOutboundWriter<ByteBuffer>.makeTestingWriter()
         let relaySession = RelaySession(

@@ -35,10 +35,20 @@ import Testing
     }
 
     @Test("the seed corpus runs through its target", arguments: FuzzTarget.all.map(\.name))
-    func corpus(_ name: String) throws {
+    func corpus(_ name: String) async throws {
         let target = try #require(FuzzTarget.named(name))
-        for file in Self.inputs("Corpus", name) {
-            target.run(try [UInt8](Data(contentsOf: file)))
+        let inputs = try Self.inputs("Corpus", name).map { try [UInt8](Data(contentsOf: $0)) }
+        await Self.offThePool { for input in inputs { target.run(input) } }
+    }
+
+    /// Runs blocking work (a target waits for its relay session) on a thread of its own, so that
+    /// it never holds a thread of the cooperative pool that other tests, or the session, need.
+    static func offThePool(_ work: @escaping @Sendable () -> Void) async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            Thread {
+                work()
+                done.resume()
+            }.start()
         }
     }
 
@@ -51,17 +61,22 @@ import Testing
         }
     }
 
-    /// Rewrites `Fuzz/Corpus` from real objects (`FuzzSeeds`) when `CONET_FUZZ_WRITE_SEEDS=1`:
-    /// `CONET_FUZZ_WRITE_SEEDS=1 swift test --filter FuzzReplayTests/writeSeeds`.
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["CONET_FUZZ_WRITE_SEEDS"] == "1"))
+    /// Rewrites `Fuzz/Corpus` from real objects (`FuzzSeeds`): every target's folder with
+    /// `CONET_FUZZ_WRITE_SEEDS=1`, or only the targets listed (`CONET_FUZZ_WRITE_SEEDS=armor,card`):
+    /// `CONET_FUZZ_WRITE_SEEDS=1 swift test --filter FuzzReplayTests/writeSeeds`. Seeds hold fresh
+    /// random keys and ids each time, so rewrite only what changed.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["CONET_FUZZ_WRITE_SEEDS"] != nil))
     func writeSeeds() throws {
+        let chosen = ProcessInfo.processInfo.environment["CONET_FUZZ_WRITE_SEEDS"] ?? ""
         var fixtures: [String: [UInt8]] = [:]
         for name in ["keystore-v3.json", "bip39-bip44.json", "relay-session.pcap", "relay-session.pcapng"] {
             fixtures[name] = try [UInt8](Data(contentsOf: Fixtures.url(name)))
         }
         let corpus = Self.fuzzFolder.appendingPathComponent("Corpus")
-        for (target, files) in try FuzzSeeds.make(fixtures: fixtures) {
+        for (target, files) in try FuzzSeeds.make(fixtures: fixtures)
+        where chosen == "1" || chosen.split(separator: ",").contains(Substring(target)) {
             let folder = corpus.appendingPathComponent(target)
+            try? FileManager.default.removeItem(at: folder)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             for (name, bytes) in files {
                 try Data(bytes).write(to: folder.appendingPathComponent(name))
