@@ -102,6 +102,10 @@ final class RelaySessionHarness: @unchecked Sendable {
         let sealer = RecordCipher(key: keys.clientToRelay)
         var deposited: [[UInt8]] = []
         var streaming = false
+        // Records that call for one answer each: every request but the begin and data of a
+        // streamed deposit (its end is answered). The relay may answer fewer (it ends the session
+        // on a violation), never more.
+        var requests = 0
         for step in steps {
             let record: [UInt8]
             switch step {
@@ -121,6 +125,10 @@ final class RelaySessionHarness: @unchecked Sendable {
                     streaming = false
                 default: break
                 }
+                switch message {
+                case .depositBegin, .data: break
+                default: requests += 1
+                }
                 record = sealer.seal(message.encoded)
             case .fetch(let index), .acknowledge(let index), .listAfter(let index):
                 guard !deposited.isEmpty else { continue }
@@ -134,6 +142,11 @@ final class RelaySessionHarness: @unchecked Sendable {
             case .garbage(let bytes):
                 record = bytes.isEmpty ? [0] : bytes
             }
+            if case .login = step { requests += 1 }
+            if case .wrongLogin = step { requests += 1 }
+            if case .fetch = step { requests += 1 }
+            if case .acknowledge = step { requests += 1 }
+            if case .listAfter = step { requests += 1 }
             source.yield(ByteBuffer(bytes: record))
         }
         source.finish()
@@ -142,6 +155,7 @@ final class RelaySessionHarness: @unchecked Sendable {
         // Everything the relay sent, read as the client reads it.
         let opener = RecordCipher(key: keys.relayToClient)
         var fetching: (size: UInt64, received: UInt64)?
+        var answered = 0
         while let buffer = await answers.next() {
             let plaintext: [UInt8]
             do { plaintext = try opener.open(Array(buffer.readableBytesView)) } catch {
@@ -156,6 +170,12 @@ final class RelaySessionHarness: @unchecked Sendable {
                 let (command, summary) = CapturedRelaySession.describe(message)
                 print("relay: \(command)\(summary.map { " \($0)" } ?? "")")
             }
+            switch message {
+            case .notify: break
+            case .data, .end: if fetching == nil { answered += 1 }
+            default: answered += 1
+            }
+            FuzzInvariant.require(answered <= requests, "the relay sent \(answered) answers to \(requests) requests")
             switch message {
             case .fetchBegin(_, let size): fetching = (size, 0)
             case .data(let bytes): fetching?.received += UInt64(bytes.count)

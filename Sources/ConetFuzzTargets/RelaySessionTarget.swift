@@ -19,8 +19,9 @@ import Foundation
 /// - 4: log in with a signature by the wrong key;
 /// - 5: a record that does not open (the relay must end the session).
 ///
-/// Checked: the relay's hello proves its address, and every record it sends opens and decodes;
-/// a fetched message arrives as announced (its data adds up to the size given).
+/// Checked: the relay's hello proves its address, every record it sends opens and decodes, it
+/// never answers more often than it was asked, and a fetched message arrives as announced (its
+/// data adds up to the size given).
 enum RelaySessionTarget {
     static let target = FuzzTarget(
         name: "relay-session",
