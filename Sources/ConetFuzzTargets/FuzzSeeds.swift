@@ -37,10 +37,14 @@ public enum FuzzSeeds {
         let zstd: [UInt8]
         let padded: [UInt8]
         let routed: [UInt8]
+        /// Dated 2^63 seconds after 1970: converting that date to a signed second count trapped
+        /// (issue 18, failure 1), in `inspect` and in the relay's "dated in the future" refusal.
+        let farFuture: [UInt8]
 
         var all: [String: [UInt8]] {
             ["raw.conet": raw, "zstd-1k-chunks.conet": zstd, "padded-hidden-2-recipients.conet": padded,
-             "routing-stamp.conet": routed, "raw-armored.txt": ArmorTarget.armor(raw)]
+             "routing-stamp.conet": routed, "raw-armored.txt": ArmorTarget.armor(raw),
+             "dated-2-to-the-63.conet": farFuture]
         }
 
         init() throws {
@@ -59,6 +63,10 @@ public enum FuzzSeeds {
             options.routing = FuzzKeys.owner.address
             options.stampBits = 8
             routed = try Self.seal(Array("routed and stamped".utf8), options: options)
+            options = Self.options
+            options.compression = .none
+            options.created = Date(timeIntervalSince1970: 9_223_372_036_854_775_808)
+            farFuture = try Self.seal(Array("from the far future".utf8), options: options)
         }
 
         static var options: EnvelopeOptions {
@@ -120,6 +128,15 @@ public enum FuzzSeeds {
         seeds["pbkdf2-cheap.json"] = [UInt8](pbkdf2.jsonData())
         let wallet = WalletFile(keystore: scrypt, publicKey: FuzzKeys.owner.publicKey, path: .ethereum(index: 0), created: FuzzKeys.seedCreated)
         seeds["wallet-file.json"] = [UInt8](wallet.jsonData())
+        // scrypt's r·p overflowed Int and trapped before the limits were checked (issue 18, failure 9).
+        if var object = try JSONSerialization.jsonObject(with: scrypt.jsonData()) as? [String: Any],
+           var crypto = object["crypto"] as? [String: Any], var parameters = crypto["kdfparams"] as? [String: Any] {
+            parameters["r"] = 1 << 62
+            parameters["p"] = 4
+            crypto["kdfparams"] = parameters
+            object["crypto"] = crypto
+            seeds["scrypt-r-times-p-overflows.json"] = [UInt8](try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
+        }
         if let fixture, let object = try JSONSerialization.jsonObject(with: Data(fixture)) as? [String: Any],
            let cases = object["cases"] as? [[String: Any]] {
             for (index, item) in cases.prefix(2).enumerated() {
@@ -233,6 +250,8 @@ public enum FuzzSeeds {
         return [
             "instruction.bin": [0] + deposit.encoded,
             "receipt.bin": [0] + receipt.encoded,
+            // The latest time a receipt can claim, which a sender prints (issue 18, failure 1).
+            "receipt-time-max.bin": [0] + receipt.encoded[..<40] + [UInt8](repeating: 0xff, count: 8) + receipt.encoded[48...],
             "layer-deposit.bin": [1] + deposit.encoded + messages.raw,
             "layer-forward-64k-chunks.bin": [3] + forward.encoded + (try layer(path: [FuzzKeys.sender.publicKey], mailbox: FuzzKeys.owner.address, inner: messages.raw)),
         ]
@@ -262,6 +281,8 @@ public enum FuzzSeeds {
             "stamps-and-tiny-limits.bin": [3] + whole + message(.depositWhole(mailbox: owner, envelope: messages.routed))
                 + whole + [0] + message(.depositWhole(mailbox: owner, envelope: messages.zstd)),
             "duplicate-wrong-login-garbage.bin": [0] + whole + whole + [4] + [5, 3, 1, 2, 3],
+            "dated-2-to-the-63.bin": [0] + message(.depositWhole(mailbox: owner, envelope: messages.farFuture))
+                + [0] + message(.depositWhole(mailbox: owner, envelope: messages.farFuture)),
         ]
     }
 
