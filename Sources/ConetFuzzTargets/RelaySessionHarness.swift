@@ -9,8 +9,7 @@ import NIOPosix
 /// Runs one relay session in-process for the relay-session target: the relay side is the relay's
 /// own `RelaySession` on a NIO event loop, fed through NIO's testing inbound stream and answering
 /// into its testing writer, so no socket, no framing and no scheduling between processes stand
-/// between the fuzzer and the session's logic; the client side is played here, on the task that
-/// waits for the answers.
+/// between the fuzzer and the session's logic; the client side is played here, on the same loop.
 ///
 /// What outlives an input is made once (the event loop, the peer links' thread pool, the staging
 /// folder); what a session could leave behind is made anew or emptied per input (the store, the
