@@ -1,5 +1,6 @@
 extension FuzzTarget {
-    /// Every target, in the order `make fuzz` runs them.
+    /// Every target. `make fuzz` runs each one that has a corpus folder (the replay test checks
+    /// that all do), in name order.
     ///
     /// The targets reach internal API (`@testable import ConetCore`), which needs a build with
     /// testing enabled: every debug build, and the fuzz build (`-enable-testing -D CONET_FUZZ`).
