@@ -6,9 +6,13 @@ import Foundation
 public struct RelayConfiguration: Sendable {
     /// Largest envelope accepted (bytes).
     public var maxMessageBytes = 256 << 20
-    public var quota = MailboxQuota(maxBytes: 1 << 30, maxCount: 10_000)
-    /// Bytes of waiting messages the whole store may hold, over every mailbox.
-    public var storeMaxBytes = 16 << 30
+    public var quota = MailboxQuota(maxBytes: 1 << 30, maxCount: 10_000, storeMaxBytes: 16 << 30)
+    /// Bytes of waiting messages the whole store may hold, over every mailbox (part of `quota`,
+    /// which the store checks in one transaction with each deposit).
+    public var storeMaxBytes: Int {
+        get { quota.storeMaxBytes }
+        set { quota.storeMaxBytes = newValue }
+    }
     /// Bytes of deposits being received at once, over every connection (staged in `tmp/`).
     public var uploadMaxBytes = 4 << 30
     /// Longest a message is kept, whatever its own TTL says.

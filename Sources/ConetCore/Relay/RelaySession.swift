@@ -244,10 +244,8 @@ struct RelaySession {
             return try await route(upload, header: header, expires: expires)
         }
         let deposit = try upload.deposit(id: header.messageID, mailbox: mailbox, received: now, expires: expires)
-        var quota = configuration.quota
-        quota.storeMaxBytes = configuration.storeMaxBytes
         do {
-            try await store.commit(deposit, quota: quota)
+            try await store.commit(deposit, quota: configuration.quota)
         } catch let error as MailboxStoreError {
             switch error {
             case .quotaExceeded, .storeFull: return .error(code: .quotaExceeded, message: error.localizedDescription)
